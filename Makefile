@@ -1,0 +1,124 @@
+# warroom: terminal incident console.  `make` builds build/warroom and build/warroom-sim.
+# Sources are picked up by directory, so a new module needs no Makefile edit:
+#   warroom     core/ kube/ ssh/ panels/ keymaps/ tui/   (tui/main.c holds main)
+#   warroom-sim sim/ (sim/main.c holds main) + core/xalloc.c only: the simulator is an
+#               oracle and shares no logic with the program it checks.
+#   unit tests  tests/unit/test_sim_*.c link the simulator library, every other
+#               tests/unit/test_*.c links the warroom library; both get cmocka.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+PKGS      = ncursesw libcurl jansson libssh2 yaml-0.1
+SIM_PKGS  = libmicrohttpd jansson yaml-0.1
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT      ?= -O2 -g
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -I. $(EXTRA_CFLAGS)
+LDFLAGS_ALL = $(EXTRA_LDFLAGS)
+
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SIM_CFLAGS   = $(shell pkg-config --cflags $(SIM_PKGS) 2>/dev/null)
+SIM_LIBS     = $(shell pkg-config --libs $(SIM_PKGS) 2>/dev/null) -lpthread -lm
+CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WR_DIRS   = core kube ssh panels keymaps tui
+WR_SRCS   = $(foreach d,$(WR_DIRS),$(wildcard $(d)/*.c))
+WR_MAIN   = tui/main.c
+WR_LIBSRC = $(filter-out $(WR_MAIN),$(WR_SRCS))
+SIM_SRCS  = $(wildcard sim/*.c)
+SIM_MAIN  = sim/main.c
+SIM_LIBSRC = $(filter-out $(SIM_MAIN),$(SIM_SRCS)) core/xalloc.c
+
+WR_OBJS   = $(patsubst %.c,$(BUILD)/obj/%.o,$(WR_LIBSRC))
+SIM_OBJS  = $(patsubst %.c,$(BUILD)/simobj/%.o,$(SIM_LIBSRC))
+KEYMAP_C  = $(BUILD)/gen/default_keymap.c
+
+UNIT_SRCS     = $(wildcard tests/unit/test_*.c)
+UNIT_SIM_SRCS = $(filter tests/unit/test_sim_%,$(UNIT_SRCS))
+UNIT_WR_SRCS  = $(filter-out tests/unit/test_sim_%,$(UNIT_SRCS))
+UNIT_BINS     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all deps demo check check-unit check-asan install uninstall clean bench fuzz
+all: $(BUILD)/warroom $(BUILD)/warroom-sim
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/simobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
+# The default keymap is compiled in and parsed by the same parser as a user's file.
+$(KEYMAP_C): keymaps/default.keymap scripts/embed.sh
+	@mkdir -p $(dir $@)
+	scripts/embed.sh keymap_default_text $< > $@
+
+$(BUILD)/obj/gen/default_keymap.o: $(KEYMAP_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libwarroom.a: $(WR_OBJS) $(BUILD)/obj/gen/default_keymap.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libsim.a: $(SIM_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/warroom: $(BUILD)/obj/tui/main.o $(BUILD)/libwarroom.a
+	$(CC) $(OPT) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/warroom-sim: $(BUILD)/simobj/sim/main.o $(BUILD)/libsim.a
+	$(CC) $(OPT) $(LDFLAGS_ALL) -o $@ $^ $(SIM_LIBS)
+
+$(BUILD)/tests/test_sim_%: tests/unit/test_sim_%.c $(BUILD)/libsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(SIM_CFLAGS) -o $@ $< $(BUILD)/libsim.a $(SIM_LIBS) $(CMOCKA_LIBS) $(LDFLAGS_ALL)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libwarroom.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(PKG_CFLAGS) -o $@ $< $(BUILD)/libwarroom.a $(PKG_LIBS) -lm $(CMOCKA_LIBS) $(LDFLAGS_ALL)
+
+tests: $(UNIT_BINS)
+
+demo: deps all
+	@scripts/demo.sh
+
+# Every suite (unit, simulator+kubectl integration, tmux end-to-end); last line is
+# "N passed, N failed" and the exit status is non-zero on any failure.
+check: deps all tests
+	@BUILD=$(BUILD) tests/run
+
+check-unit: all tests
+	@BUILD=$(BUILD) tests/run unit
+
+# The same suites in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+check-asan: deps
+	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all tests
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 $(BUILD)/warroom $(BUILD)/warroom-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 man/warroom.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 man/warroom.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/warroom $(DESTDIR)$(PREFIX)/bin/warroom-sim \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/warroom.1 $(DESTDIR)$(PREFIX)/share/man/man5/warroom.5
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

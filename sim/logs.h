@@ -1,0 +1,55 @@
+#ifndef SIM_LOGS_H
+#define SIM_LOGS_H
+/* sim/logs: container log buffers of warroom-sim, with follow support.
+ *
+ * Contract:
+ * - A buffer is keyed by namespace, pod, container; each holds the current container's
+ *   lines and, after logs_restart, the previous container's lines.  Lines are kept in a
+ *   bounded ring (oldest dropped) so memory stays flat under any log rate.
+ * - A line is any bytes but '\n' (escapes, invalid UTF-8 and NULs pass through untouched:
+ *   the simulator is a source of hostile text on purpose); logs_append splits on '\n'.
+ * - Thread-safe on its own lock (independent of the store lock); logs_wait releases it.
+ * - Timestamps are wall-clock (CLOCK_REALTIME) with nanoseconds; the log endpoint prints
+ *   them as RFC 3339 with nanoseconds, "2026-11-21T09:53:00.123456789Z".
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct sim_logs;
+
+struct sim_logs *logs_new(size_t lines_per_container);
+void logs_free(struct sim_logs *l);
+
+/* Appends text (split on '\n') stamped ts (NULL = now) to the current container. */
+void logs_append(struct sim_logs *l, const char *ns, const char *pod, const char *container,
+		 const struct timespec *ts, const char *text, size_t len);
+/* The container restarted: the current lines become "previous", a new current starts. */
+void logs_restart(struct sim_logs *l, const char *ns, const char *pod, const char *container);
+/* The pod is gone: forget all its containers. */
+void logs_forget_pod(struct sim_logs *l, const char *ns, const char *pod);
+
+struct logs_query {
+	const char *ns, *pod, *container;
+	bool previous;
+	bool timestamps;          /* prefix each line with its RFC 3339 nano timestamp + ' ' */
+	long tail_lines;          /* -1: all */
+	long limit_bytes;         /* -1: no limit */
+	struct timespec since;    /* lines stamped strictly before are skipped; {0,0}: none */
+};
+
+/* Reads lines for q.  On the first call *cursor must be 0: tail_lines/since select the
+ * start.  On return *cursor marks the position after the last line returned, so a
+ * following read with the same cursor returns only newer lines (tail_lines/since then
+ * ignored).  *out is a new buffer of *outlen bytes, each line ending in '\n'.
+ * Returns 0, or -1 when no buffer exists for q (and for previous when there is none). */
+int logs_read(struct sim_logs *l, const struct logs_query *q, uint64_t *cursor, char **out,
+	      size_t *outlen);
+
+/* Waits until a line is appended to q's container after *cursor or the CLOCK_MONOTONIC
+ * deadline passes. */
+void logs_wait(struct sim_logs *l, const struct logs_query *q, uint64_t cursor,
+	       const struct timespec *deadline);
+
+#endif
