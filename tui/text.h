@@ -8,9 +8,9 @@
  * - ESC-introduced sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST", DCS/SOS/PM/APC
  *   "... ST", two-byte "ESC x") are removed whole, including their 8-bit C1 forms
  *   (0x9b CSI, 0x9d OSC, 0x90 DCS ... as bytes or as UTF-8 U+0080..U+009F);
- * - other C0 controls and DEL become U+FFFD-free visible forms: TAB expands to spaces up to
- *   the next multiple of 8 columns, CR/LF/other controls become a single space...
- *   (the exact mapping is documented in text.c and tested);
+ * - TAB expands to spaces up to the next multiple of 8 columns; other C0 controls (LF and
+ *   CR included) and DEL are shown in caret notation ("^G", "^M", "^?"); a C1 control that
+ *   does not introduce a sequence becomes U+FFFD;
  * - invalid or overlong UTF-8, surrogates and code points > U+10FFFF become U+FFFD;
  * - bidirectional overrides/isolates (U+202A..U+202E, U+2066..U+2069) and zero-width
  *   joiners that could disguise text are dropped.
