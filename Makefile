@@ -118,6 +118,18 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/warroom $(DESTDIR)$(PREFIX)/bin/warroom-sim \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/warroom.1 $(DESTDIR)$(PREFIX)/share/man/man5/warroom.5
 
+# libFuzzer targets for the parsers of outside input (tests/fuzz/fuzz_*.c), each run for
+# FUZZ_TIME seconds from its seed corpus in tests/fuzz/corpus/NAME/.
+FUZZ_TIME ?= 60
+FUZZ_CC    = clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BIN   = $(BUILD)/fuzz
+fuzz:
+	@mkdir -p $(FUZZ_BIN)/corpus-text $(FUZZ_BIN)/corpus-podstatus
+	$(FUZZ_CC) tests/fuzz/fuzz_text.c tui/text.c -o $(FUZZ_BIN)/fuzz_text
+	$(FUZZ_CC) tests/fuzz/fuzz_podstatus.c kube/podstatus.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_podstatus
+	$(FUZZ_BIN)/fuzz_text -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-text tests/fuzz/corpus/text
+	$(FUZZ_BIN)/fuzz_podstatus -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-podstatus tests/fuzz/corpus/podstatus
+
 clean:
 	rm -rf build build-asan
 

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 pkgs="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev libssh2-1-dev
-libyaml-dev libmicrohttpd-dev libcmocka-dev tmux openssl ca-certificates curl procps"
+libyaml-dev libmicrohttpd-dev libcmocka-dev tmux openssl ca-certificates curl procps man-db"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
