@@ -1,0 +1,312 @@
+/* core/model: see model.h. */
+#include "core/model.h"
+
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void model_init(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+static void model_pod_release(struct model_pod *p)
+{
+	free(p->ns);
+	free(p->name);
+	free(p->node);
+	free(p->ip);
+	free(p);
+}
+
+static void model_node_release(struct model_node *n)
+{
+	free(n->name);
+	free(n);
+}
+
+void model_free(struct model *m)
+{
+	for (size_t i = 0; i < m->npods; i++)
+		model_pod_release(m->pods[i]);
+	for (size_t i = 0; i < m->nnodes; i++)
+		model_node_release(m->nodes[i]);
+	free(m->pods);
+	free(m->nodes);
+	model_init(m);
+}
+
+static int model_pod_cmp(const char *ns, const char *name, const struct model_pod *p)
+{
+	int c = strcmp(ns, p->ns);
+	return c ? c : strcmp(name, p->name);
+}
+
+/* Binary search: index of ns/name, or where it would be inserted (*found = false). */
+static size_t model_pod_index(const struct model *m, const char *ns, const char *name, bool *found)
+{
+	size_t lo = 0, hi = m->npods;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = model_pod_cmp(ns, name, m->pods[mid]);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*found = false;
+	return lo;
+}
+
+static void model_pod_copy(struct model_pod *dst, const struct model_pod *src)
+{
+	*dst = *src;
+	dst->ns = xstrdup(src->ns ? src->ns : "");
+	dst->name = xstrdup(src->name ? src->name : "");
+	dst->node = xstrdup(src->node ? src->node : "");
+	dst->ip = xstrdup(src->ip ? src->ip : "");
+}
+
+void model_pod_upsert(struct model *m, const struct model_pod *p)
+{
+	const char *ns = p->ns ? p->ns : "", *name = p->name ? p->name : "";
+	bool found;
+	size_t i = model_pod_index(m, ns, name, &found);
+	struct model_pod *np = xmalloc(sizeof(*np));
+	model_pod_copy(np, p);
+	np->snap = m->pod_snap;
+	if (found) {
+		model_pod_release(m->pods[i]);
+		m->pods[i] = np;
+	} else {
+		m->pods = xgrow(m->pods, &m->cappods, m->npods + 1, sizeof(*m->pods));
+		memmove(&m->pods[i + 1], &m->pods[i], (m->npods - i) * sizeof(*m->pods));
+		m->pods[i] = np;
+		m->npods++;
+	}
+	m->version++;
+}
+
+bool model_pod_delete(struct model *m, const char *ns, const char *name)
+{
+	bool found;
+	size_t i = model_pod_index(m, ns, name, &found);
+	if (!found)
+		return false;
+	model_pod_release(m->pods[i]);
+	memmove(&m->pods[i], &m->pods[i + 1], (m->npods - i - 1) * sizeof(*m->pods));
+	m->npods--;
+	m->version++;
+	return true;
+}
+
+struct model_pod *model_pod_find(const struct model *m, const char *ns, const char *name)
+{
+	bool found;
+	size_t i = model_pod_index(m, ns, name, &found);
+	return found ? m->pods[i] : NULL;
+}
+
+/* Keeps pods for which keep() is true, in order, in one pass. */
+static void model_pods_sweep(struct model *m, const char *ns, bool stale_only)
+{
+	size_t out = 0;
+	bool changed = false;
+	for (size_t i = 0; i < m->npods; i++) {
+		struct model_pod *p = m->pods[i];
+		bool in_scope = !ns || strcmp(p->ns, ns) == 0;
+		bool drop = in_scope && (!stale_only || p->snap != m->pod_snap);
+		if (drop) {
+			model_pod_release(p);
+			changed = true;
+		} else {
+			m->pods[out++] = p;
+		}
+	}
+	m->npods = out;
+	if (changed)
+		m->version++;
+}
+
+void model_pods_clear(struct model *m, const char *ns)
+{
+	model_pods_sweep(m, ns, false);
+}
+
+void model_pods_begin_snapshot(struct model *m)
+{
+	m->pod_snap++;
+}
+
+void model_pods_end_snapshot(struct model *m, const char *ns)
+{
+	model_pods_sweep(m, ns, true);
+}
+
+static size_t model_node_index(const struct model *m, const char *name, bool *found)
+{
+	size_t lo = 0, hi = m->nnodes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, m->nodes[mid]->name);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*found = false;
+	return lo;
+}
+
+void model_node_upsert(struct model *m, const struct model_node *n)
+{
+	const char *name = n->name ? n->name : "";
+	bool found;
+	size_t i = model_node_index(m, name, &found);
+	struct model_node *nn = xmalloc(sizeof(*nn));
+	*nn = *n;
+	nn->name = xstrdup(name);
+	nn->snap = m->node_snap;
+	if (found) {
+		model_node_release(m->nodes[i]);
+		m->nodes[i] = nn;
+	} else {
+		m->nodes = xgrow(m->nodes, &m->capnodes, m->nnodes + 1, sizeof(*m->nodes));
+		memmove(&m->nodes[i + 1], &m->nodes[i], (m->nnodes - i) * sizeof(*m->nodes));
+		m->nodes[i] = nn;
+		m->nnodes++;
+	}
+	m->version++;
+}
+
+bool model_node_delete(struct model *m, const char *name)
+{
+	bool found;
+	size_t i = model_node_index(m, name, &found);
+	if (!found)
+		return false;
+	model_node_release(m->nodes[i]);
+	memmove(&m->nodes[i], &m->nodes[i + 1], (m->nnodes - i - 1) * sizeof(*m->nodes));
+	m->nnodes--;
+	m->version++;
+	return true;
+}
+
+struct model_node *model_node_find(const struct model *m, const char *name)
+{
+	bool found;
+	size_t i = model_node_index(m, name, &found);
+	return found ? m->nodes[i] : NULL;
+}
+
+void model_nodes_begin_snapshot(struct model *m)
+{
+	m->node_snap++;
+}
+
+void model_nodes_end_snapshot(struct model *m)
+{
+	size_t out = 0;
+	bool changed = false;
+	for (size_t i = 0; i < m->nnodes; i++) {
+		if (m->nodes[i]->snap != m->node_snap) {
+			model_node_release(m->nodes[i]);
+			changed = true;
+		} else {
+			m->nodes[out++] = m->nodes[i];
+		}
+	}
+	m->nnodes = out;
+	if (changed)
+		m->version++;
+}
+
+/* STATUS values kubectl prints that mean "broken, look now". */
+static const char *const model_bad_states[] = {
+	"CrashLoopBackOff", "Error", "Unknown", "ImagePullBackOff", "ErrImagePull",
+	"InvalidImageName", "CreateContainerConfigError", "CreateContainerError",
+	"RunContainerError", "OOMKilled", "Evicted", "NodeLost", "ContainerCannotRun",
+	"DeadlineExceeded", "Failed", "StartError", "ErrImageNeverPull",
+};
+
+enum model_severity model_pod_severity(const struct model_pod *p)
+{
+	if (p->healthy)
+		return SEV_OK;
+	const char *s = p->status;
+	/* "Init:CrashLoopBackOff" is as bad as "CrashLoopBackOff". */
+	if (strncmp(s, "Init:", 5) == 0)
+		s += 5;
+	for (size_t i = 0; i < sizeof(model_bad_states) / sizeof(model_bad_states[0]); i++)
+		if (strcmp(s, model_bad_states[i]) == 0)
+			return SEV_BAD;
+	if (strncmp(s, "Signal:", 7) == 0 || strncmp(s, "ExitCode:", 9) == 0)
+		return SEV_BAD;
+	return SEV_WARN;
+}
+
+enum model_severity model_node_severity(const struct model_node *n)
+{
+	if (!n->ready)
+		return SEV_BAD;
+	if (strstr(n->status, "SchedulingDisabled"))
+		return SEV_WARN;
+	return SEV_OK;
+}
+
+size_t model_node_pod_count(const struct model *m, const char *name)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < m->npods; i++)
+		if (strcmp(m->pods[i]->node, name) == 0)
+			count++;
+	return count;
+}
+
+/* Follows the rules of Kubernetes' HumanDuration (apimachinery util/duration). */
+void model_format_age(time_t created, time_t now, char *out, size_t cap)
+{
+	if (created <= 0) {
+		snprintf(out, cap, "<unknown>");
+		return;
+	}
+	long long d = (long long)now - (long long)created;
+	if (d < -1) {
+		snprintf(out, cap, "<invalid>");
+		return;
+	}
+	if (d < 0)
+		d = 0;
+	long long min = d / 60, hours = d / 3600, days = hours / 24;
+	if (d < 120)
+		snprintf(out, cap, "%llds", d);
+	else if (min < 10)
+		d % 60 ? snprintf(out, cap, "%lldm%llds", min, d % 60) : snprintf(out, cap, "%lldm", min);
+	else if (min < 180)
+		snprintf(out, cap, "%lldm", min);
+	else if (hours < 8)
+		min % 60 ? snprintf(out, cap, "%lldh%lldm", hours, min % 60)
+			 : snprintf(out, cap, "%lldh", hours);
+	else if (hours < 48)
+		snprintf(out, cap, "%lldh", hours);
+	else if (hours < 24 * 8)
+		hours % 24 ? snprintf(out, cap, "%lldd%lldh", days, hours % 24)
+			   : snprintf(out, cap, "%lldd", days);
+	else if (hours < 24 * 365 * 2)
+		snprintf(out, cap, "%lldd", days);
+	else if (hours < 24 * 365 * 8)
+		days % 365 ? snprintf(out, cap, "%lldy%lldd", days / 365, days % 365)
+			   : snprintf(out, cap, "%lldy", days / 365);
+	else
+		snprintf(out, cap, "%lldy", days / 365);
+}

@@ -1,0 +1,55 @@
+/* panels/nodes: the nodes pane.  Rows are the model's nodes, not-ready first, then by
+ * name; PODS counts the pods the model has bound to each node. */
+#include "panels/pane.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { NODE_NAME, NODE_STATUS, NODE_ROLES, NODE_AGE, NODE_VERSION, NODE_PODS };
+
+static const struct pane_column nodes_columns[] = {
+	[NODE_NAME] = { "NAME", 20, 10 },
+	[NODE_STATUS] = { "STATUS", 8, 9 },
+	[NODE_ROLES] = { "ROLES", 8, 4 },
+	[NODE_AGE] = { "AGE", 5, 6 },
+	[NODE_VERSION] = { "VERSION", 8, 3 },
+	[NODE_PODS] = { "PODS", 4, 5 },
+};
+
+static void nodes_collect(struct pane *p, const struct model *m)
+{
+	static const enum model_severity order[] = { SEV_BAD, SEV_WARN, SEV_OK };
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (size_t i = 0; i < m->nnodes; i++)
+			if (model_node_severity(m->nodes[i]) == order[k])
+				pane_push(p, m->nodes[i]);
+}
+
+static void nodes_format(const struct pane *p, const struct model *m, const void *row, time_t now,
+			 struct pane_row *out)
+{
+	(void)p;
+	const struct model_node *n = row;
+	snprintf(out->cell[NODE_NAME], PANE_CELL, "%s", n->name);
+	snprintf(out->cell[NODE_STATUS], PANE_CELL, "%s", n->status);
+	snprintf(out->cell[NODE_ROLES], PANE_CELL, "%s", n->roles);
+	model_format_age(n->created, now, out->cell[NODE_AGE], PANE_CELL);
+	snprintf(out->cell[NODE_VERSION], PANE_CELL, "%s", n->version[0] ? n->version : "<unknown>");
+	snprintf(out->cell[NODE_PODS], PANE_CELL, "%zu", model_node_pod_count(m, n->name));
+	out->sev = model_node_severity(n);
+}
+
+static void nodes_key(const void *row, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", ((const struct model_node *)row)->name);
+}
+
+const struct pane_ops pane_nodes_ops = {
+	.name = "nodes",
+	.title = "Nodes",
+	.columns = nodes_columns,
+	.ncolumns = sizeof(nodes_columns) / sizeof(nodes_columns[0]),
+	.collect = nodes_collect,
+	.format = nodes_format,
+	.key = nodes_key,
+};

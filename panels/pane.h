@@ -1,0 +1,100 @@
+#ifndef PANELS_PANE_H
+#define PANELS_PANE_H
+/* panels/pane: the pane interface and the curses-free machinery every pane shares.
+ *
+ * A pane turns the model into a view: an ordered, filtered array of row pointers into
+ * the model, plus column definitions and a function that formats one row into cells.
+ * The screen (tui/screen.c) only places the formatted text; batch mode prints the same
+ * cells as a plain table.  Every cell goes through tui/text (sanitised, width-fitted) in
+ * pane_row_fill / pane_format_line, the only way panes produce text.
+ *
+ * Contract: view rows point into the model and are valid only while model->version
+ * equals pane->built_version; pane_sync() must be called before reading rows or moving
+ * the selection after the model may have changed.  No curses here.
+ */
+#include "core/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+enum { PANE_MAX_COLS = 10, PANE_CELL = 256, PANE_IDEAL_MAX = 64 };
+
+struct pane_column {
+	const char *title;
+	int min;        /* narrowest useful width (text is cut with "…" below its ideal) */
+	int prio;       /* columns with the lowest prio are dropped first when space is short */
+};
+
+struct pane_row {
+	char cell[PANE_MAX_COLS][PANE_CELL];
+	enum model_severity sev;
+};
+
+struct pane;
+
+struct pane_ops {
+	const char *name;                      /* command/panel name: "pods" */
+	const char *title;                     /* shown in the pane's title bar: "Pods" */
+	const struct pane_column *columns;
+	size_t ncolumns;
+	/* Appends every object the pane shows, in display order, with pane_push(). */
+	void (*collect)(struct pane *p, const struct model *m);
+	/* Formats view row `row` (an object pointer from collect) into raw cells and severity. */
+	void (*format)(const struct pane *p, const struct model *m, const void *row, time_t now,
+		       struct pane_row *out);
+	/* Identity of an object ("ns/name") so the selection survives rebuilds. */
+	void (*key)(const void *row, char *out, size_t cap);
+};
+
+struct pane {
+	const struct pane_ops *ops;
+	const void **rows;      /* the view */
+	size_t nrows, caprows;
+	size_t total;           /* objects before filtering */
+	size_t sel, top;        /* selected row, first row on screen */
+	char selkey[600];       /* key of the selected object, valid when selkey_valid */
+	bool selkey_valid;
+	char filter[256];       /* case-insensitive substring over the row's cells; "" = none */
+	int ideal[PANE_MAX_COLS];  /* widest cell per column (capped), from the last rebuild */
+	unsigned long built_version;
+	bool built, filter_changed;
+};
+
+extern const struct pane_ops pane_pods_ops;
+extern const struct pane_ops pane_nodes_ops;
+
+void pane_init(struct pane *p, const struct pane_ops *ops);
+void pane_free(struct pane *p);
+/* For collect(): appends one object to the view. */
+void pane_push(struct pane *p, const void *row);
+
+/* Rebuilds the view if the model or filter changed, keeping the selected object selected.
+ * Returns true when it rebuilt. */
+bool pane_sync(struct pane *p, const struct model *m, time_t now);
+void pane_set_filter(struct pane *p, const char *filter);
+
+/* Row i of the view, formatted and sanitised. */
+void pane_row_fill(const struct pane *p, const struct model *m, size_t i, time_t now,
+		   struct pane_row *out);
+
+/* Column widths for a line of `width` columns (2 spaces between columns): widths[c] is 0
+ * for a column dropped for lack of space.  Uses pane->ideal. */
+void pane_layout(const struct pane *p, int width, int widths[PANE_MAX_COLS]);
+/* One line of cells (or, with row NULL, the column titles) laid out in widths: exactly
+ * `width` columns of UTF-8 text. */
+void pane_format_line(const struct pane *p, const struct pane_row *row, const int *widths,
+		      int width, char *out, size_t cap);
+
+/* Selection movement, clamped to the view; page = visible rows. */
+void pane_move(struct pane *p, long delta);
+void pane_move_to(struct pane *p, size_t row);
+/* Adjusts top so that sel is visible in `height` rows. */
+void pane_scroll(struct pane *p, size_t height);
+
+/* Prints the whole view as a kubectl-like plain table: titles, then one line per row,
+ * columns separated by 3 spaces, no truncation beyond PANE_CELL, no escape sequences. */
+void pane_print_table(struct pane *p, const struct model *m, time_t now, FILE *out);
+
+#endif

@@ -1,0 +1,38 @@
+#!/bin/bash
+# scripts/demo.sh (what `make demo` runs): the console comes up on the embedded simulator,
+# q quits, and the simulator it started is gone afterwards (checked by PID).
+. "$(dirname "$0")/../lib/common.sh"
+
+# Not a terminal: refuse instead of hanging CI.
+BUILD=$BUILD "$T_ROOT/scripts/demo.sh" </dev/null >"$T_TMP/out" 2>&1; rc=$?
+t_eq "no terminal: exit 2" 2 "$rc"
+t_contains "no terminal: says why" "not a terminal" "$(cat "$T_TMP/out")"
+
+pidfile=$T_TMP/demo.pid
+tm_start 100x30 env BUILD="$BUILD" WARROOM_DEMO_PIDFILE="$pidfile" "$T_ROOT/scripts/demo.sh"
+if tm_wait 20 "ingest-broker-"; then t_ok "demo shows the pods"; else t_fail "demo shows the pods" "$(tm_screen)"; fi
+t_contains "demo shows managed-services-api" "managed-services-api-" "$(tm_screen)"
+sim=$(cat "$pidfile" 2>/dev/null)
+t_match "demo recorded the simulator PID" '^[0-9]+$' "$sim"
+[ -n "$sim" ] && T_PIDS+=("$sim")   # stopped by the suite even if the demo fails to
+if kill -0 "$sim" 2>/dev/null; then t_ok "simulator runs while the console does"; else t_fail "simulator runs while the console does"; fi
+
+tm_keys q
+wait_until 10 tm_dead
+if tm_dead; then t_ok "q ends the demo"; else t_fail "q ends the demo" "$(tm_screen)"; fi
+wait_until 5 bash -c "! kill -0 $sim 2>/dev/null"
+if kill -0 "$sim" 2>/dev/null; then t_fail "no simulator left behind" "$(ps -o pid,cmd -p "$sim")"
+else t_ok "no simulator left behind"; fi
+
+# Ctrl-C (a key in the console) ends it just as cleanly
+rm -f "$pidfile"
+tmux -L "$T_TMUX" respawn-pane -k -t t env BUILD="$BUILD" WARROOM_DEMO_PIDFILE="$pidfile" "$T_ROOT/scripts/demo.sh"
+tm_wait 20 "ingest-broker-"
+sim=$(cat "$pidfile" 2>/dev/null)
+[ -n "$sim" ] && T_PIDS+=("$sim")
+tm_keys C-c
+wait_until 10 tm_dead
+wait_until 5 bash -c "! kill -0 $sim 2>/dev/null"
+if [ -n "$sim" ] && ! kill -0 "$sim" 2>/dev/null; then t_ok "Ctrl-C: no simulator left behind"
+else t_fail "Ctrl-C: no simulator left behind" "$(tm_screen)"; fi
+t_done

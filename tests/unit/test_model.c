@@ -1,0 +1,161 @@
+/* Unit tests for core/model: ordering, add/update/delete, snapshots, severity, ages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void put_pod(struct model *m, const char *ns, const char *name, const char *status, bool healthy)
+{
+	struct model_pod p = { .ns = (char *)ns, .name = (char *)name, .node = "n1", .ip = "10.0.0.1",
+			       .healthy = healthy, .ready = 1, .total = 1 };
+	snprintf(p.status, sizeof(p.status), "%s", status);
+	model_pod_upsert(m, &p);
+}
+
+static void test_pods_sorted_by_namespace_then_name(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	put_pod(&m, "kube-system", "coredns", "Running", true);
+	put_pod(&m, "ingest", "mongo-0", "Running", true);
+	put_pod(&m, "ingest", "broker", "Running", true);
+	put_pod(&m, "alpha", "z", "Running", true);
+	assert_int_equal(m.npods, 4);
+	const char *want[][2] = { { "alpha", "z" }, { "ingest", "broker" }, { "ingest", "mongo-0" }, { "kube-system", "coredns" } };
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(m.pods[i]->ns, want[i][0]);
+		assert_string_equal(m.pods[i]->name, want[i][1]);
+	}
+	model_free(&m);
+}
+
+static void test_update_replaces_and_delete_removes(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	put_pod(&m, "ingest", "broker", "Running", true);
+	unsigned long v = m.version;
+	put_pod(&m, "ingest", "broker", "CrashLoopBackOff", false);
+	assert_int_equal(m.npods, 1);
+	assert_true(m.version > v);
+	struct model_pod *p = model_pod_find(&m, "ingest", "broker");
+	assert_non_null(p);
+	assert_string_equal(p->status, "CrashLoopBackOff");
+	assert_null(model_pod_find(&m, "ingest", "nope"));
+	assert_false(model_pod_delete(&m, "ingest", "nope"));
+	assert_true(model_pod_delete(&m, "ingest", "broker"));
+	assert_int_equal(m.npods, 0);
+	model_free(&m);
+}
+
+static void test_snapshot_deletes_vanished(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	put_pod(&m, "a", "1", "Running", true);
+	put_pod(&m, "a", "2", "Running", true);
+	put_pod(&m, "b", "1", "Running", true);
+	model_pods_begin_snapshot(&m);
+	put_pod(&m, "a", "2", "Running", true);
+	put_pod(&m, "a", "3", "Pending", false);
+	model_pods_end_snapshot(&m, "a"); /* only namespace a was listed: b stays */
+	assert_int_equal(m.npods, 3);
+	assert_null(model_pod_find(&m, "a", "1"));
+	assert_non_null(model_pod_find(&m, "a", "3"));
+	assert_non_null(model_pod_find(&m, "b", "1"));
+	model_pods_begin_snapshot(&m);
+	model_pods_end_snapshot(&m, NULL); /* an empty full list empties the model */
+	assert_int_equal(m.npods, 0);
+	model_free(&m);
+}
+
+static void test_nodes(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct model_node n = { .name = "n2", .ready = true };
+	snprintf(n.status, sizeof(n.status), "Ready");
+	model_node_upsert(&m, &n);
+	n.name = "n1";
+	model_node_upsert(&m, &n);
+	assert_string_equal(m.nodes[0]->name, "n1");
+	put_pod(&m, "a", "p", "Running", true); /* on n1 */
+	assert_int_equal(model_node_pod_count(&m, "n1"), 1);
+	assert_int_equal(model_node_pod_count(&m, "n2"), 0);
+	model_nodes_begin_snapshot(&m);
+	n.name = "n2";
+	model_node_upsert(&m, &n);
+	model_nodes_end_snapshot(&m);
+	assert_int_equal(m.nnodes, 1);
+	assert_null(model_node_find(&m, "n1"));
+	assert_true(model_node_delete(&m, "n2"));
+	model_free(&m);
+}
+
+static void test_severity(void **state)
+{
+	(void)state;
+	struct model_pod p = { .healthy = true };
+	snprintf(p.status, sizeof(p.status), "Running");
+	assert_int_equal(model_pod_severity(&p), SEV_OK);
+	p.healthy = false;
+	const char *bad[] = { "CrashLoopBackOff", "Error", "Unknown", "ImagePullBackOff", "Init:CrashLoopBackOff", "Signal:9", "ExitCode:1", "OOMKilled", "Evicted" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(p.status, sizeof(p.status), "%s", bad[i]);
+		assert_int_equal(model_pod_severity(&p), SEV_BAD);
+	}
+	const char *warn[] = { "Pending", "ContainerCreating", "NotReady", "Running", "Init:0/1", "Terminating" };
+	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++) {
+		snprintf(p.status, sizeof(p.status), "%s", warn[i]);
+		assert_int_equal(model_pod_severity(&p), SEV_WARN);
+	}
+	struct model_node n = { .ready = false };
+	assert_int_equal(model_node_severity(&n), SEV_BAD);
+	n.ready = true;
+	snprintf(n.status, sizeof(n.status), "Ready,SchedulingDisabled");
+	assert_int_equal(model_node_severity(&n), SEV_WARN);
+}
+
+static void test_format_age(void **state)
+{
+	(void)state;
+	char out[32];
+	const struct { long d; const char *want; } cases[] = {
+		{ 0, "0s" }, { 59, "59s" }, { 119, "119s" }, { 120, "2m" }, { 150, "2m30s" },
+		{ 600, "10m" }, { 179 * 60, "179m" }, { 3 * 3600, "3h" }, { 3 * 3600 + 600, "3h10m" },
+		{ 8 * 3600, "8h" }, { 47 * 3600, "47h" }, { 48 * 3600, "2d" }, { 50 * 3600, "2d2h" },
+		{ 8 * 86400, "8d" }, { 400 * 86400L, "400d" }, { 731 * 86400L, "2y1d" }, { 9 * 365 * 86400L, "9y" },
+	};
+	time_t now = 1700000000;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		model_format_age(now - cases[i].d, now, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+	}
+	model_format_age(0, now, out, sizeof(out));
+	assert_string_equal(out, "<unknown>");
+	model_format_age(now + 100, now, out, sizeof(out));
+	assert_string_equal(out, "<invalid>");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pods_sorted_by_namespace_then_name),
+		cmocka_unit_test(test_update_replaces_and_delete_removes),
+		cmocka_unit_test(test_snapshot_deletes_vanished),
+		cmocka_unit_test(test_nodes),
+		cmocka_unit_test(test_severity),
+		cmocka_unit_test(test_format_age),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,57 @@
+#ifndef TUI_LOOP_H
+#define TUI_LOOP_H
+/* tui/loop: the single-threaded event loop (shaped like redis's ae.c).
+ *
+ * One poll() per iteration over a table of fd watchers, a min-heap of monotonic timers
+ * and a before-sleep hook.  Order of one iteration (loop_run_once):
+ *   1. due timers fire, earliest first; timers due at the same instant fire in the order
+ *      they were added;
+ *   2. the before-sleep hook runs (the only place the console draws);
+ *   3. poll() sleeps until the next timer, a ready fd, or a signal;
+ *   4. watchers whose fd became ready are called (still registered ones only).
+ * A timer callback returns the delay in ms until it should fire again, or LOOP_TIMER_STOP.
+ * Watchers and timers may be added, replaced or removed from inside any callback.
+ * Contract: never blocks except in poll(); never calls exit; all times are CLOCK_MONOTONIC
+ * milliseconds.
+ */
+#include <stdbool.h>
+
+enum { LOOP_READ = 1, LOOP_WRITE = 2 };
+enum { LOOP_TIMER_STOP = -1 };
+
+struct loop;
+
+/* revents is LOOP_READ/LOOP_WRITE; errors and hang-ups are reported as both. */
+typedef void (*loop_fd_fn)(struct loop *loop, int fd, int revents, void *ud);
+typedef long (*loop_timer_fn)(struct loop *loop, long long id, void *ud);
+typedef void (*loop_hook_fn)(struct loop *loop, void *ud);
+
+struct loop *loop_new(void);
+void loop_free(struct loop *loop);
+
+/* Watches fd for `events` (LOOP_READ|LOOP_WRITE); replaces an existing watcher of fd. */
+void loop_watch_fd(struct loop *loop, int fd, int events, loop_fd_fn fn, void *ud);
+/* Stops watching fd (no-op if not watched). */
+void loop_unwatch_fd(struct loop *loop, int fd);
+
+/* Adds a timer firing after `ms` (>= 0); returns its id (> 0). */
+long long loop_add_timer(struct loop *loop, long ms, loop_timer_fn fn, void *ud);
+/* Cancels a pending (or currently firing) timer; unknown ids are ignored. */
+void loop_cancel_timer(struct loop *loop, long long id);
+
+void loop_set_before_sleep(struct loop *loop, loop_hook_fn fn, void *ud);
+/* Called after poll() was interrupted by a signal (e.g. to drain input after SIGWINCH). */
+void loop_set_interrupt_hook(struct loop *loop, loop_hook_fn fn, void *ud);
+
+/* One iteration; poll waits at most max_wait_ms (-1: until a timer or fd). Returns the
+ * number of callbacks run. */
+int loop_run_once(struct loop *loop, long max_wait_ms);
+/* Iterates until loop_stop() is called. */
+void loop_run(struct loop *loop);
+void loop_stop(struct loop *loop);
+bool loop_stopped(const struct loop *loop);
+
+/* Monotonic clock in ms. */
+long long loop_now_ms(void);
+
+#endif

@@ -1,0 +1,726 @@
+/* tui/screen: see screen.h.
+ * Layout, top to bottom: one status line, the dashboard (pods pane above the nodes pane,
+ * or the focused pane alone when zoomed or the terminal is short), one bottom line for
+ * the prompt, messages or key hints.  Curses does the cell diffing, so a frame that
+ * repaints stdscr sends only what changed. */
+#include "tui/screen.h"
+
+#include "core/xalloc.h"
+#include "tui/text.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <term.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+enum screen_mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_HELP };
+enum { SCREEN_FRAME_MS = 33, SCREEN_TICK_MS = 1000, SCREEN_STALE_S = 10 };
+enum { PAIR_BAD = 1, PAIR_WARN, PAIR_BAR, PAIR_BAR_BAD };
+/* Line buffers: a line is at most this many columns of up to 4-byte characters. */
+enum { SCREEN_MAX_COLS = 1024, SCREEN_LINE = SCREEN_MAX_COLS * 4 + 8 };
+
+struct screen {
+	SCREEN *term;
+	int sigfd;
+	sigset_t oldmask;
+	bool colors;
+	enum screen_mode mode;
+	char prompt[256];
+	char saved_filter[256];
+	char message[512];
+	bool message_error;
+	size_t help_top;
+	bool dirty;
+	long long last_frame_ms;
+	long long frame_timer;
+	long long tick_timer;
+	int pane_rows[APP_NPANES]; /* data rows each pane showed last frame, for paging */
+	char line[SCREEN_LINE];
+};
+
+static void screen_message(struct app *app, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void screen_message(struct app *app, bool error, const char *fmt, ...)
+{
+	char raw[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	if (!app->screen) {
+		if (error) {
+			char safe[600];
+			text_sanitize(raw, strlen(raw), safe, sizeof(safe));
+			fprintf(stderr, "warroom: %s\n", safe);
+		}
+		return;
+	}
+	/* Messages may quote user input: sanitised here, drawn as is later. */
+	text_sanitize(raw, strlen(raw), app->screen->message, sizeof(app->screen->message));
+	app->screen->message_error = error;
+	app->screen->dirty = true;
+}
+
+void screen_mark_dirty(struct app *app)
+{
+	if (app->screen)
+		app->screen->dirty = true;
+}
+
+static struct pane *screen_focused(struct app *app)
+{
+	return &app->panes[app->focus];
+}
+
+static void screen_sync_panes(struct app *app)
+{
+	time_t now = time(NULL);
+	for (size_t i = 0; i < APP_NPANES; i++)
+		pane_sync(&app->panes[i], &app->model, now);
+}
+
+static void screen_set_namespace(struct app *app, const char *arg)
+{
+	const char *ns = arg;
+	if (strcmp(arg, "all") == 0 || strcmp(arg, "-A") == 0 || strcmp(arg, "*") == 0) {
+		ns = NULL;
+	} else if (!lister_namespace_valid(arg)) {
+		screen_message(app, true, "ns: '%.64s' is not a namespace name (lowercase a-z, 0-9, '-')",
+			       arg);
+		return;
+	}
+	free(app->ns);
+	app->ns = ns ? xstrdup(ns) : NULL;
+	if (app->pods)
+		lister_set_namespace(app->pods, app->ns);
+	screen_message(app, false, "namespace: %s", ns ? ns : "all");
+}
+
+void screen_exec(struct app *app, const struct command_call *call)
+{
+	struct screen *s = app->screen;
+	struct pane *p = screen_focused(app);
+	size_t page = s && s->pane_rows[app->focus] > 1 ? (size_t)s->pane_rows[app->focus] - 1 : 10;
+	/* Selection moves read view rows: bring the views up to date with the model first. */
+	screen_sync_panes(app);
+	switch (call->id) {
+	case CMD_QUIT:
+		app->quit = true;
+		loop_stop(app->loop);
+		break;
+	case CMD_HELP:
+		if (s) {
+			s->mode = s->mode == MODE_HELP ? MODE_NORMAL : MODE_HELP;
+			s->help_top = 0;
+		}
+		break;
+	case CMD_PODS:
+		app->focus = APP_PANE_PODS;
+		break;
+	case CMD_NODES:
+		app->focus = APP_PANE_NODES;
+		break;
+	case CMD_NEXT_PANE:
+		app->focus = (app->focus + 1) % APP_NPANES;
+		break;
+	case CMD_ZOOM:
+		app->zoom = !app->zoom;
+		break;
+	case CMD_FILTER:
+		pane_set_filter(p, call->arg);
+		break;
+	case CMD_NS:
+		screen_set_namespace(app, call->arg);
+		break;
+	case CMD_REFRESH:
+		if (app->pods)
+			lister_refresh(app->pods);
+		if (app->nodes)
+			lister_refresh(app->nodes);
+		screen_message(app, false, "refreshing");
+		break;
+	case CMD_MOVE_UP:
+		pane_move(p, -1);
+		break;
+	case CMD_MOVE_DOWN:
+		pane_move(p, 1);
+		break;
+	case CMD_PAGE_UP:
+		pane_move(p, -(long)page);
+		break;
+	case CMD_PAGE_DOWN:
+		pane_move(p, (long)page);
+		break;
+	case CMD_MOVE_TOP:
+		pane_move_to(p, 0);
+		break;
+	case CMD_MOVE_BOTTOM:
+		pane_move_to(p, p->nrows ? p->nrows - 1 : 0);
+		break;
+	case CMD_PROMPT_FILTER:
+		if (s) {
+			s->mode = MODE_FILTER;
+			snprintf(s->saved_filter, sizeof(s->saved_filter), "%s", p->filter);
+			snprintf(s->prompt, sizeof(s->prompt), "%s", p->filter);
+		}
+		break;
+	case CMD_PROMPT_COMMAND:
+		if (s) {
+			s->mode = MODE_COMMAND;
+			s->prompt[0] = '\0';
+		}
+		break;
+	case CMD_CANCEL:
+		if (s && s->mode == MODE_HELP)
+			s->mode = MODE_NORMAL;
+		else if (p->filter[0])
+			pane_set_filter(p, "");
+		if (s)
+			s->message[0] = '\0';
+		break;
+	case CMD__COUNT:
+		break;
+	}
+	screen_mark_dirty(app);
+}
+
+int screen_run_line(struct app *app, const char *line)
+{
+	struct command_call call;
+	char err[300];
+	if (commands_parse(line, &call, err, sizeof(err)) < 0) {
+		screen_message(app, true, "%s", err);
+		return -1;
+	}
+	screen_exec(app, &call);
+	return 0;
+}
+
+/* ---- drawing ---------------------------------------------------------------------- */
+
+static attr_t screen_sev_attr(const struct screen *s, enum model_severity sev)
+{
+	if (sev == SEV_BAD)
+		return s->colors ? (attr_t)COLOR_PAIR(PAIR_BAD) | A_BOLD : A_BOLD;
+	if (sev == SEV_WARN)
+		return s->colors ? (attr_t)COLOR_PAIR(PAIR_WARN) : A_NORMAL;
+	return A_NORMAL;
+}
+
+/* Draws already-sanitised text fitted to exactly `width` columns at (y, 0). */
+static void screen_put(struct screen *s, int y, int width, const char *text, attr_t attr)
+{
+	text_fit(text, (size_t)width, s->line, sizeof(s->line));
+	attrset(attr);
+	mvaddstr(y, 0, s->line);
+	attrset(A_NORMAL);
+}
+
+static void screen_status_text(struct app *app, char *out, size_t cap, bool *bad)
+{
+	long long now = loop_now_ms();
+	struct lister *ls[] = { app->pods, app->nodes };
+	const char *state = "ok";
+	const char *error = NULL;
+	long retry = 0;
+	long long oldest = -1;
+	for (size_t i = 0; i < sizeof(ls) / sizeof(ls[0]); i++) {
+		if (!ls[i])
+			continue;
+		enum lister_state st = lister_state(ls[i]);
+		if (st == LISTER_ERROR && !error) {
+			error = lister_error(ls[i]);
+			retry = lister_retry_in_s(ls[i]);
+		} else if (st == LISTER_LISTING && strcmp(state, "ok") == 0) {
+			state = "listing";
+		}
+		long long ok = lister_last_ok_ms(ls[i]);
+		if (oldest < 0 || ok < oldest)
+			oldest = ok;
+	}
+	/* Age of the data shown: the older source decides, so stale data never looks fresh. */
+	char age[64];
+	*bad = error != NULL;
+	if (oldest <= 0) {
+		snprintf(age, sizeof(age), "no data yet");
+	} else {
+		long long secs = (now - oldest) / 1000;
+		if (secs > SCREEN_STALE_S) {
+			snprintf(age, sizeof(age), "STALE: data %llds old", secs);
+			*bad = true;
+		} else {
+			snprintf(age, sizeof(age), "data %llds old", secs);
+		}
+	}
+	char raw[2048];
+	const char *server = strncmp(app->server, "http://", 7) == 0 ? app->server + 7 : app->server;
+	if (error)
+		snprintf(raw, sizeof(raw), " warroom  %s  ns:%s  %s  error: %s%s", server,
+			 app->ns ? app->ns : "all", age, error, retry ? " (retrying)" : "");
+	else
+		snprintf(raw, sizeof(raw), " warroom  %s  ns:%s  %s  %s", server,
+			 app->ns ? app->ns : "all", state, age);
+	text_sanitize(raw, strlen(raw), out, cap);
+}
+
+static void screen_draw_status(struct app *app, int width)
+{
+	struct screen *s = app->screen;
+	char text[SCREEN_LINE];
+	bool bad;
+	screen_status_text(app, text, sizeof(text), &bad);
+	attr_t attr = s->colors ? (attr_t)COLOR_PAIR(bad ? PAIR_BAR_BAD : PAIR_BAR) : A_REVERSE;
+	if (bad)
+		attr |= A_BOLD;
+	screen_put(s, 0, width, text, attr);
+}
+
+static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int width, time_t now)
+{
+	struct screen *s = app->screen;
+	struct pane *p = &app->panes[idx];
+	bool focused = idx == app->focus;
+	char title[600], filt[300] = "";
+	if (p->filter[0])
+		snprintf(filt, sizeof(filt), "  filter: %s", p->filter);
+	snprintf(title, sizeof(title), " %s%s  %zu of %zu%s%s", focused ? "> " : "  ", p->ops->title,
+		 p->nrows, p->total, filt, app->zoom ? "  [zoom]" : "");
+	char safe[700];
+	text_sanitize(title, strlen(title), safe, sizeof(safe));
+	screen_put(s, y, width, safe, focused ? (A_BOLD | A_UNDERLINE) : A_UNDERLINE);
+	if (h < 2)
+		return;
+	int widths[PANE_MAX_COLS];
+	pane_layout(p, width, widths);
+	pane_format_line(p, NULL, widths, width, s->line, sizeof(s->line));
+	attrset(A_BOLD);
+	mvaddstr(y + 1, 0, s->line);
+	attrset(A_NORMAL);
+	int rows = h - 2;
+	s->pane_rows[idx] = rows;
+	pane_scroll(p, (size_t)(rows > 0 ? rows : 0));
+	for (int r = 0; r < rows; r++) {
+		size_t i = p->top + (size_t)r;
+		if (i >= p->nrows) {
+			move(y + 2 + r, 0);
+			clrtoeol();
+			continue;
+		}
+		struct pane_row row;
+		pane_row_fill(p, &app->model, i, now, &row);
+		pane_format_line(p, &row, widths, width, s->line, sizeof(s->line));
+		attr_t attr = screen_sev_attr(s, row.sev);
+		if (focused && i == p->sel)
+			attr |= A_REVERSE;
+		attrset(attr);
+		mvaddstr(y + 2 + r, 0, s->line);
+		attrset(A_NORMAL);
+	}
+	if (p->nrows == 0 && rows > 0) {
+		struct lister *l = idx == APP_PANE_PODS ? app->pods : app->nodes;
+		char empty[400];
+		if (p->total > 0)
+			snprintf(empty, sizeof(empty), "  (no %s match '%s'; Esc clears the filter)",
+				 p->ops->name, p->filter);
+		else if (l && lister_last_ok_ms(l) == 0)
+			snprintf(empty, sizeof(empty), "  (%s...)",
+				 lister_state(l) == LISTER_ERROR ? "waiting for the server" : "listing");
+		else
+			snprintf(empty, sizeof(empty), "  (no %s)", p->ops->name);
+		text_sanitize(empty, strlen(empty), safe, sizeof(safe));
+		screen_put(s, y + 2, width, safe, A_DIM);
+	}
+}
+
+static void screen_draw_help(struct app *app, int y, int h, int width)
+{
+	struct screen *s = app->screen;
+	char helptext[CMD__COUNT + 8][300];
+	size_t n = 0;
+	snprintf(helptext[n++], sizeof(helptext[0]), " Help: keys and commands (Esc, q or ? closes; j/k scroll)");
+	snprintf(helptext[n++], sizeof(helptext[0]), " %-16s %-20s %s", "KEYS", "COMMAND", "WHAT IT DOES");
+	for (size_t i = 0; i < CMD__COUNT; i++) {
+		const struct command_info *ci = &commands_table[i];
+		char keys[64], name[64];
+		keymap_keys_for(&app->keymap, ci->id, keys, sizeof(keys));
+		snprintf(name, sizeof(name), "%s%s", ci->name,
+			 ci->arg == CMD_ARG_TEXT ? " TEXT" : ci->arg == CMD_ARG_NAME ? " NAME" : "");
+		snprintf(helptext[n++], sizeof(helptext[0]), " %-16.16s %-20s %s", keys[0] ? keys : "-", name,
+			 ci->help);
+	}
+	snprintf(helptext[n++], sizeof(helptext[0]), " ");
+	snprintf(helptext[n++], sizeof(helptext[0]),
+		 " Type ':' then a command (Tab completes), e.g. ':ns ingest', ':filter crash'.");
+	if (s->help_top + (size_t)h > n)
+		s->help_top = n > (size_t)h ? n - (size_t)h : 0;
+	for (int r = 0; r < h; r++) {
+		size_t i = s->help_top + (size_t)r;
+		if (i < n) {
+			char safe[400];
+			text_sanitize(helptext[i], strlen(helptext[i]), safe, sizeof(safe));
+			screen_put(s, y + r, width, safe, i == 0 ? A_BOLD : (i == 1 ? A_UNDERLINE : A_NORMAL));
+		} else {
+			move(y + r, 0);
+			clrtoeol();
+		}
+	}
+}
+
+static void screen_draw_bottom(struct app *app, int y, int width)
+{
+	struct screen *s = app->screen;
+	char raw[600], safe[800];
+	if (s->mode == MODE_FILTER || s->mode == MODE_COMMAND) {
+		snprintf(raw, sizeof(raw), "%s%s", s->mode == MODE_FILTER ? "/" : ":", s->prompt);
+		text_sanitize(raw, strlen(raw), safe, sizeof(safe));
+		screen_put(s, y, width, safe, A_NORMAL);
+		size_t w = text_width(safe);
+		move(y, (int)(w < (size_t)width ? w : (size_t)width - 1));
+		curs_set(1);
+		return;
+	}
+	curs_set(0);
+	if (s->message[0]) {
+		screen_put(s, y, width, s->message, s->message_error ? screen_sev_attr(s, SEV_BAD) : A_NORMAL);
+		return;
+	}
+	char k_help[32], k_filter[32], k_cmd[32], k_next[32], k_zoom[32], k_quit[32];
+	keymap_keys_for(&app->keymap, CMD_HELP, k_help, sizeof(k_help));
+	keymap_keys_for(&app->keymap, CMD_PROMPT_FILTER, k_filter, sizeof(k_filter));
+	keymap_keys_for(&app->keymap, CMD_PROMPT_COMMAND, k_cmd, sizeof(k_cmd));
+	keymap_keys_for(&app->keymap, CMD_NEXT_PANE, k_next, sizeof(k_next));
+	keymap_keys_for(&app->keymap, CMD_ZOOM, k_zoom, sizeof(k_zoom));
+	keymap_keys_for(&app->keymap, CMD_QUIT, k_quit, sizeof(k_quit));
+	/* Only the first key of each: the hint line is for the common keys. */
+	char *lists[] = { k_help, k_filter, k_cmd, k_next, k_zoom, k_quit };
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		char *comma = strchr(lists[i], ',');
+		if (comma)
+			*comma = '\0';
+	}
+	snprintf(raw, sizeof(raw), " %s help  %s filter  %s command  %s next pane  %s zoom  %s quit",
+		 k_help, k_filter, k_cmd, k_next, k_zoom, k_quit);
+	text_sanitize(raw, strlen(raw), safe, sizeof(safe));
+	screen_put(s, y, width, safe, A_DIM);
+}
+
+static void screen_draw(struct app *app)
+{
+	struct screen *s = app->screen;
+	int height = LINES, width = COLS;
+	if (width > SCREEN_MAX_COLS)
+		width = SCREEN_MAX_COLS;
+	if (height < 1 || width < 1)
+		return;
+	time_t now = time(NULL);
+	screen_sync_panes(app);
+	screen_draw_status(app, width);
+	int top = 1, area = height - 2;
+	if (area > 0) {
+		if (s->mode == MODE_HELP) {
+			screen_draw_help(app, top, area, width);
+		} else {
+			int h[APP_NPANES] = { 0, 0 };
+			bool alone = app->zoom || area < 8;
+			if (alone) {
+				h[app->focus] = area;
+			} else {
+				/* Nodes get what they need up to 2/5 of the area; pods get the rest. */
+				int want = (int)app->panes[APP_PANE_NODES].nrows + 2;
+				int most = area * 2 / 5;
+				h[APP_PANE_NODES] = want < 4 ? 4 : (want > most ? most : want);
+				h[APP_PANE_PODS] = area - h[APP_PANE_NODES];
+			}
+			int y = top;
+			for (size_t i = 0; i < APP_NPANES; i++) {
+				s->pane_rows[i] = 0;
+				if (h[i] > 0) {
+					screen_draw_pane(app, i, y, h[i], width, now);
+					y += h[i];
+				}
+			}
+		}
+	}
+	if (height >= 2)
+		screen_draw_bottom(app, height - 1, width);
+	wnoutrefresh(stdscr);
+	doupdate();
+	s->dirty = false;
+	s->last_frame_ms = loop_now_ms();
+	app->frames++;
+	if (app->exit_after_frames > 0 && app->frames >= app->exit_after_frames) {
+		app->quit = true;
+		loop_stop(app->loop);
+	}
+}
+
+/* ---- loop hooks ----------------------------------------------------------------- */
+
+static long screen_on_frame_timer(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct app *app = ud;
+	app->screen->frame_timer = 0;
+	return LOOP_TIMER_STOP;
+}
+
+static void screen_before_sleep(struct loop *loop, void *ud)
+{
+	struct app *app = ud;
+	struct screen *s = app->screen;
+	if (!s || !s->dirty || app->quit)
+		return;
+	long long since = loop_now_ms() - s->last_frame_ms;
+	if (since < SCREEN_FRAME_MS) {
+		/* Too soon for another frame: wake up when it is time instead. */
+		if (!s->frame_timer)
+			s->frame_timer = loop_add_timer(loop, SCREEN_FRAME_MS - since, screen_on_frame_timer, app);
+		return;
+	}
+	screen_draw(app);
+}
+
+static long screen_on_tick(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct app *app = ud;
+	app->screen->dirty = true; /* ages and "data Ns old" move on */
+	return SCREEN_TICK_MS;
+}
+
+static void screen_resize(struct app *app)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+	app->screen->dirty = true;
+}
+
+static void screen_prompt_key(struct app *app, wint_t ch, bool is_key)
+{
+	struct screen *s = app->screen;
+	size_t len = strlen(s->prompt);
+	bool filter = s->mode == MODE_FILTER;
+	if ((!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER)) {
+		s->mode = MODE_NORMAL;
+		if (!filter && s->prompt[0]) {
+			char line[256];
+			snprintf(line, sizeof(line), "%s", s->prompt);
+			s->message[0] = '\0';
+			screen_run_line(app, line);
+		}
+	} else if (!is_key && ch == 27) {
+		if (filter)
+			pane_set_filter(screen_focused(app), s->saved_filter);
+		s->mode = MODE_NORMAL;
+	} else if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
+		/* Remove one UTF-8 character. */
+		while (len > 0 && ((unsigned char)s->prompt[len - 1] & 0xC0) == 0x80)
+			len--;
+		if (len > 0)
+			len--;
+		s->prompt[len] = '\0';
+	} else if (!is_key && ch == 21) { /* C-u */
+		s->prompt[0] = '\0';
+	} else if (!is_key && ch == '\t' && !filter) {
+		char done[200];
+		size_t matches = commands_complete(s->prompt, done, sizeof(done));
+		if (matches >= 1 && !strchr(s->prompt, ' ')) {
+			snprintf(s->prompt, sizeof(s->prompt), "%s%s", done, matches == 1 ? " " : "");
+		}
+	} else if (!is_key && ch >= 0x20 && ch != 127) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		memset(&st, 0, sizeof(st));
+		size_t n = wcrtomb(mb, (wchar_t)ch, &st);
+		if (n != (size_t)-1 && len + n < sizeof(s->prompt)) {
+			memcpy(s->prompt + len, mb, n);
+			s->prompt[len + n] = '\0';
+		}
+	}
+	if (filter && s->mode == MODE_FILTER)
+		pane_set_filter(screen_focused(app), s->prompt);
+	s->dirty = true;
+}
+
+static void screen_help_key(struct app *app, int key)
+{
+	struct screen *s = app->screen;
+	const struct command_call *call = keymap_lookup(&app->keymap, key);
+	enum cmd_id id = call ? call->id : CMD__COUNT;
+	if (id == CMD_QUIT || id == CMD_HELP || id == CMD_CANCEL)
+		s->mode = MODE_NORMAL;
+	else if (id == CMD_MOVE_DOWN)
+		s->help_top++;
+	else if (id == CMD_MOVE_UP && s->help_top > 0)
+		s->help_top--;
+	else if (id == CMD_PAGE_DOWN)
+		s->help_top += 10;
+	else if (id == CMD_PAGE_UP)
+		s->help_top = s->help_top > 10 ? s->help_top - 10 : 0;
+	else if (id == CMD_MOVE_TOP)
+		s->help_top = 0;
+	s->dirty = true;
+}
+
+static void screen_key(struct app *app, wint_t ch, bool is_key)
+{
+	struct screen *s = app->screen;
+	if (is_key && ch == KEY_RESIZE) {
+		screen_resize(app);
+		return;
+	}
+	if (s->mode == MODE_FILTER || s->mode == MODE_COMMAND) {
+		screen_prompt_key(app, ch, is_key);
+		return;
+	}
+	int key = (int)ch;
+	if (!is_key && ch >= 0x80)
+		return; /* no bindings for non-ASCII characters */
+	if (s->mode == MODE_HELP) {
+		screen_help_key(app, key);
+		return;
+	}
+	const struct command_call *call = keymap_lookup(&app->keymap, key);
+	if (!call)
+		return;
+	s->message[0] = '\0';
+	struct command_call copy = *call;
+	screen_exec(app, &copy);
+}
+
+static void screen_on_tty(struct loop *loop, int fd, int revents, void *ud)
+{
+	(void)fd;
+	struct app *app = ud;
+	wint_t ch;
+	int rc;
+	int got = 0;
+	while (!app->quit && (rc = wget_wch(stdscr, &ch)) != ERR) {
+		screen_key(app, ch, rc == KEY_CODE_YES);
+		got++;
+	}
+	/* Readable with nothing to read, or a hang-up: the terminal has gone away. */
+	if (!got && (revents & LOOP_WRITE)) {
+		app->quit = true;
+		app->exit_code = 1;
+		loop_stop(loop);
+	}
+}
+
+static void screen_on_signal(struct loop *loop, int fd, int revents, void *ud)
+{
+	(void)revents;
+	struct app *app = ud;
+	struct signalfd_siginfo si;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH) {
+			screen_resize(app);
+		} else {
+			app->quit = true;
+			app->exit_code = 128 + (int)si.ssi_signo;
+			loop_stop(loop);
+		}
+	}
+}
+
+int screen_start(struct app *app, char *err, size_t errcap)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errcap, "the console needs a terminal on stdin and stdout (use --batch for scripts)");
+		return -1;
+	}
+	struct screen *s = xcalloc(1, sizeof(*s));
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGWINCH);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &mask, &s->oldmask) < 0 ||
+	    (s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		snprintf(err, errcap, "signalfd: %s", strerror(errno));
+		free(s);
+		return -1;
+	}
+	s->term = newterm(NULL, stdout, stdin);
+	if (!s->term) {
+		const char *term = getenv("TERM");
+		snprintf(err, errcap, "terminal type '%.40s' cannot run the console (use --batch, or set TERM)",
+			 term ? term : "(unset)");
+		close(s->sigfd);
+		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+		free(s);
+		return -1;
+	}
+	set_term(s->term);
+	/* A terminal without cursor addressing (TERM=dumb) cannot show a dashboard. */
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (const char *)-1) {
+		const char *term = getenv("TERM");
+		endwin();
+		delscreen(s->term);
+		snprintf(err, errcap, "terminal type '%.40s' cannot move the cursor; use --batch, or set TERM "
+			 "(e.g. xterm)", term ? term : "(unset)");
+		close(s->sigfd);
+		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+		free(s);
+		return -1;
+	}
+	raw(); /* C-c is a key (bound to quit), not a signal that would skip endwin */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (has_colors() && start_color() == OK) {
+		s->colors = true;
+		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+		init_pair(PAIR_BAD, COLOR_RED, bg);
+		init_pair(PAIR_WARN, COLOR_YELLOW, bg);
+		init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
+		init_pair(PAIR_BAR_BAD, COLOR_WHITE, COLOR_RED);
+	}
+	s->dirty = true;
+	app->screen = s;
+	loop_watch_fd(app->loop, STDIN_FILENO, LOOP_READ, screen_on_tty, app);
+	loop_watch_fd(app->loop, s->sigfd, LOOP_READ, screen_on_signal, app);
+	loop_set_before_sleep(app->loop, screen_before_sleep, app);
+	s->tick_timer = loop_add_timer(app->loop, SCREEN_TICK_MS, screen_on_tick, app);
+	return 0;
+}
+
+void screen_stop(struct app *app)
+{
+	struct screen *s = app->screen;
+	if (!s)
+		return;
+	loop_unwatch_fd(app->loop, STDIN_FILENO);
+	loop_unwatch_fd(app->loop, s->sigfd);
+	loop_set_before_sleep(app->loop, NULL, NULL);
+	loop_cancel_timer(app->loop, s->tick_timer);
+	loop_cancel_timer(app->loop, s->frame_timer);
+	curs_set(1);
+	endwin();
+	delscreen(s->term);
+	close(s->sigfd);
+	sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	free(s);
+	app->screen = NULL;
+}
