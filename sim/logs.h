@@ -47,6 +47,11 @@ struct logs_query {
 int logs_read(struct sim_logs *l, const struct logs_query *q, uint64_t *cursor, char **out,
 	      size_t *outlen);
 
+/* True when someone read or followed a container of this pod within the last `within_s`
+ * seconds (CLOCK_MONOTONIC).  The world uses it to generate logs lazily for large
+ * synthetic clusters: only pods someone looks at keep writing. */
+bool logs_active(struct sim_logs *l, const char *ns, const char *pod, long within_s);
+
 /* Waits until a line is appended to q's container after *cursor or the CLOCK_MONOTONIC
  * deadline passes. */
 void logs_wait(struct sim_logs *l, const struct logs_query *q, uint64_t cursor,
