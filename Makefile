@@ -124,11 +124,13 @@ FUZZ_TIME ?= 60
 FUZZ_CC    = clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BIN   = $(BUILD)/fuzz
 fuzz:
-	@mkdir -p $(FUZZ_BIN)/corpus-text $(FUZZ_BIN)/corpus-podstatus
+	@mkdir -p $(FUZZ_BIN)/corpus-text $(FUZZ_BIN)/corpus-podstatus $(FUZZ_BIN)/corpus-kubeconfig
 	$(FUZZ_CC) tests/fuzz/fuzz_text.c tui/text.c -o $(FUZZ_BIN)/fuzz_text
 	$(FUZZ_CC) tests/fuzz/fuzz_podstatus.c kube/podstatus.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_podstatus
+	$(FUZZ_CC) tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/kubeconfig.c kube/kubeconfig_parse.c kube/credential.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_kubeconfig
 	$(FUZZ_BIN)/fuzz_text -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-text tests/fuzz/corpus/text
 	$(FUZZ_BIN)/fuzz_podstatus -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-podstatus tests/fuzz/corpus/podstatus
+	$(FUZZ_BIN)/fuzz_kubeconfig -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-kubeconfig tests/fuzz/corpus/kubeconfig
 
 clean:
 	rm -rf build build-asan
