@@ -106,7 +106,7 @@ check-unit: all tests
 check-asan: deps
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all tests
-	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run
+	@BUILD=build-asan WARROOM_SANITIZER=asan ASAN_OPTIONS=detect_leaks=1 tests/run
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5

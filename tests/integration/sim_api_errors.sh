@@ -174,7 +174,7 @@ t_eq "token: prefix of the token -> 401" 401 "$(curl -sS -o /dev/null -w '%{http
 t_eq "token: /sim/v1 also needs it" 401 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST --data '{"type":"clear"}' "$SIM_URL/sim/v1/faults")"
 t_eq "token: right header -> 200" 200 "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer s3cret-token' "$SIM_URL/api/v1/pods")"
 out=$(kc get nodes 2>&1)
-t_contains "token: kubectl without credentials is refused" "provide credentials" "$out"
+t_contains "token: kubectl without credentials is refused" "You must be logged in to the server" "$out"
 t_lacks "token: the token never appears in the log" "s3cret-token" "$(cat "$SIM_LOG")"
 sim_stop
 

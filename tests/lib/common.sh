@@ -6,6 +6,9 @@ T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$T_ROOT/$BUILD ;; esac
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/warroom-test.XXXXXX")
+# kubectl keeps a discovery cache per host:port; a stale one from an earlier run on the
+# same port must not leak into this suite.
+export KUBECACHEDIR=$T_TMP/kube-cache
 T_N=0 T_FAILED=0
 T_PIDS=()
 T_TMUX=""
