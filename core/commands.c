@@ -120,3 +120,74 @@ size_t commands_complete(const char *prefix, char *out, size_t cap)
 	out[common] = '\0';
 	return matches;
 }
+
+enum cmd_complete commands_arg_completion(enum cmd_id id)
+{
+	switch (id) {
+	case CMD_NS:
+		return CMD_COMPLETE_NAMESPACE;
+	case CMD_DESCRIBE:
+		return CMD_COMPLETE_OBJECT;
+	case CMD_SORT:
+		return CMD_COMPLETE_COLUMN;
+	case CMD_CTX:
+		return CMD_COMPLETE_CONTEXT;
+	default:
+		return CMD_COMPLETE_NONE;
+	}
+}
+
+const char *commands_arg_name(enum cmd_id id)
+{
+	switch (id) {
+	case CMD_NS:
+		return "NAME|all";
+	case CMD_CTX:
+		return "NAME";
+	case CMD_DESCRIBE:
+		return "[KIND/NAME]";
+	case CMD_SORT:
+		return "[COLUMN]";
+	case CMD_FILTER:
+		return "[TEXT|~REGEX]";
+	default:
+		return "";
+	}
+}
+
+size_t commands_complete_word(const char *prefix, const char *const *cands, size_t n, char *out,
+			      size_t cap)
+{
+	size_t plen = strlen(prefix), matches = 0, common = 0;
+	const char *first = NULL, *prev = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = cands[i];
+		if (!c || strncmp(c, prefix, plen) != 0)
+			continue;
+		/* Sorted candidate lists repeat a word next to itself (a namespace per pod). */
+		if (prev && strcmp(prev, c) == 0)
+			continue;
+		prev = c;
+		if (!first) {
+			first = c;
+			common = strlen(c);
+		} else {
+			size_t k = 0;
+			while (k < common && first[k] == c[k])
+				k++;
+			common = k;
+		}
+		matches++;
+	}
+	if (cap == 0)
+		return matches;
+	if (!first) {
+		snprintf(out, cap, "%s", prefix);
+		return 0;
+	}
+	if (common >= cap)
+		common = cap - 1;
+	memcpy(out, first, common);
+	out[common] = '\0';
+	return matches;
+}

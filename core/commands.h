@@ -18,14 +18,20 @@
 enum cmd_arg { CMD_ARG_NONE, CMD_ARG_TEXT, CMD_ARG_NAME };
 
 #define COMMAND_TABLE(X) \
-	X(QUIT, "quit", CMD_ARG_NONE, false, "Quit warroom") \
+	X(QUIT, "quit", CMD_ARG_NONE, false, "Quit warroom (in the describe view: close it)") \
 	X(HELP, "help", CMD_ARG_NONE, false, "Show this help: commands and their keys") \
 	X(PODS, "pods", CMD_ARG_NONE, false, "Focus the pods pane") \
 	X(NODES, "nodes", CMD_ARG_NONE, false, "Focus the nodes pane") \
+	X(WORKLOADS, "workloads", CMD_ARG_NONE, false, "Focus the workloads pane (deployments, statefulsets)") \
+	X(EVENTS, "events", CMD_ARG_NONE, false, "Focus the events pane (Warning first, newest first)") \
+	X(DESCRIBE, "describe", CMD_ARG_TEXT, false, "Describe pod/NAME, pod/NS/NAME or node/NAME (none: the selection)") \
 	X(NEXT_PANE, "next-pane", CMD_ARG_NONE, false, "Move the focus to the next pane") \
 	X(ZOOM, "zoom", CMD_ARG_NONE, false, "Toggle full-screen for the focused pane") \
-	X(FILTER, "filter", CMD_ARG_TEXT, false, "Show only rows containing TEXT (empty: all)") \
+	X(FILTER, "filter", CMD_ARG_TEXT, false, "Show rows containing TEXT, or matching ~REGEX (empty: all)") \
+	X(SORT, "sort", CMD_ARG_TEXT, false, "Sort the focused pane by COLUMN (none: unhealthy first)") \
+	X(SORT_NEXT, "sort-next", CMD_ARG_NONE, false, "Sort the focused pane by its next column") \
 	X(NS, "ns", CMD_ARG_NAME, false, "Switch namespace (NAME, or 'all' for every namespace)") \
+	X(CTX, "ctx", CMD_ARG_NAME, false, "Switch to kubeconfig context NAME") \
 	X(REFRESH, "refresh", CMD_ARG_NONE, false, "Re-list everything from the server now") \
 	X(MOVE_UP, "move-up", CMD_ARG_NONE, false, "Select the previous row") \
 	X(MOVE_DOWN, "move-down", CMD_ARG_NONE, false, "Select the next row") \
@@ -35,7 +41,7 @@ enum cmd_arg { CMD_ARG_NONE, CMD_ARG_TEXT, CMD_ARG_NAME };
 	X(MOVE_BOTTOM, "move-bottom", CMD_ARG_NONE, false, "Select the last row") \
 	X(PROMPT_FILTER, "prompt-filter", CMD_ARG_NONE, false, "Type a filter for the focused pane") \
 	X(PROMPT_COMMAND, "prompt-command", CMD_ARG_NONE, false, "Open the ':' command prompt") \
-	X(CANCEL, "cancel", CMD_ARG_NONE, false, "Close help, clear the filter")
+	X(CANCEL, "cancel", CMD_ARG_NONE, false, "Close help or describe, clear the filter")
 
 enum cmd_id {
 #define COMMAND_ENUM(id, name, arg, mut, help) CMD_##id,
@@ -72,5 +78,23 @@ int commands_parse(const char *line, struct command_call *out, char *err, size_t
 /* Completion for the palette: the unique command name extending prefix, or the longest
  * common extension of several, written to out; returns the number of matches. */
 size_t commands_complete(const char *prefix, char *out, size_t cap);
+
+/* What the argument of a command is, for the palette's completion and the help screen. */
+enum cmd_complete {
+	CMD_COMPLETE_NONE,
+	CMD_COMPLETE_NAMESPACE,   /* namespaces known to the model, and "all" */
+	CMD_COMPLETE_OBJECT,      /* pod/NAME, pod/NS/NAME, node/NAME */
+	CMD_COMPLETE_COLUMN,      /* column names of the focused pane */
+	CMD_COMPLETE_CONTEXT,     /* kubeconfig contexts */
+};
+enum cmd_complete commands_arg_completion(enum cmd_id id);
+/* Argument shown in help and usage ("NAME|all", "[COLUMN]"), "" for none. */
+const char *commands_arg_name(enum cmd_id id);
+
+/* Completes `prefix` against candidate words (case-sensitive): writes the unique match,
+ * or the longest common extension of several, to out; returns the number of matches
+ * (0: out = prefix).  A candidate equal to the previous match counts once. */
+size_t commands_complete_word(const char *prefix, const char *const *cands, size_t n, char *out,
+			      size_t cap);
 
 #endif

@@ -1,6 +1,7 @@
 /* core/model: see model.h. */
 #include "core/model.h"
 
+#include "core/model_int.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
@@ -35,6 +36,7 @@ void model_free(struct model *m)
 		model_node_release(m->nodes[i]);
 	free(m->pods);
 	free(m->nodes);
+	model_objects_free(m);
 	model_init(m);
 }
 
@@ -91,6 +93,7 @@ void model_pod_upsert(struct model *m, const struct model_pod *p)
 		m->npods++;
 	}
 	m->version++;
+	m->pods_version++;
 }
 
 bool model_pod_delete(struct model *m, const char *ns, const char *name)
@@ -103,6 +106,7 @@ bool model_pod_delete(struct model *m, const char *ns, const char *name)
 	memmove(&m->pods[i], &m->pods[i + 1], (m->npods - i - 1) * sizeof(*m->pods));
 	m->npods--;
 	m->version++;
+	m->pods_version++;
 	return true;
 }
 
@@ -130,8 +134,10 @@ static void model_pods_sweep(struct model *m, const char *ns, bool stale_only)
 		}
 	}
 	m->npods = out;
-	if (changed)
+	if (changed) {
 		m->version++;
+		m->pods_version++;
+	}
 }
 
 void model_pods_clear(struct model *m, const char *ns)
@@ -187,6 +193,7 @@ void model_node_upsert(struct model *m, const struct model_node *n)
 		m->nnodes++;
 	}
 	m->version++;
+	m->nodes_version++;
 }
 
 bool model_node_delete(struct model *m, const char *name)
@@ -199,6 +206,7 @@ bool model_node_delete(struct model *m, const char *name)
 	memmove(&m->nodes[i], &m->nodes[i + 1], (m->nnodes - i - 1) * sizeof(*m->nodes));
 	m->nnodes--;
 	m->version++;
+	m->nodes_version++;
 	return true;
 }
 
@@ -227,8 +235,10 @@ void model_nodes_end_snapshot(struct model *m)
 		}
 	}
 	m->nnodes = out;
-	if (changed)
+	if (changed) {
 		m->version++;
+		m->nodes_version++;
+	}
 }
 
 /* STATUS values kubectl prints that mean "broken, look now". */

@@ -3,11 +3,16 @@
 /* core/model: what the panes show, as compact decoded structs (never jansson trees).
  *
  * Pods are indexed by namespace/name and nodes by name (sorted arrays of pointers,
- * binary search).  Sources (listers now, watch informers later) feed the model through
+ * binary search).  Sources (kube/informer: list, then watch) feed the model through
  * upsert/delete, or through a snapshot: model_*_begin_snapshot, upserts, then
  * model_*_end_snapshot deletes every object the snapshot did not mention (how a re-list
- * removes pods that vanished).  Every change bumps `version`, which panes compare to
- * know when to rebuild their views.
+ * removes pods that vanished).  Every change bumps `version` and the changed kind's own
+ * counter (pods_version, nodes_version, workloads_version, events_version,
+ * namespaces_version), which panes compare to know when to rebuild their views: a pane
+ * showing only workloads need not rebuild when a pod changes.
+ * Deployments and statefulsets share one table (struct model_workload, keyed by
+ * ns/name/kind); events are keyed by ns/name (the Event object's own name), namespaces
+ * by name.
  * Contract: the model owns every string it holds; upsert copies its argument; pointers
  * returned by lookups stay valid until the next change of the same object kind.
  * Strings are stored raw (as the server sent them): panes sanitise before drawing.
@@ -42,13 +47,64 @@ struct model_node {
 	unsigned snap;
 };
 
+enum model_workload_kind { MODEL_DEPLOYMENT = 0, MODEL_STATEFULSET = 1, MODEL_NWORKLOAD_KINDS };
+
+/* A deployment or statefulset, as the READY/UP-TO-DATE/AVAILABLE columns need it. */
+struct model_workload {
+	enum model_workload_kind kind;
+	char *ns;
+	char *name;
+	int desired;          /* spec.replicas (1 when absent, as the API defaults it) */
+	int ready;            /* status.readyReplicas */
+	int updated;          /* status.updatedReplicas */
+	int available;        /* status.availableReplicas */
+	int current;          /* status.replicas (pods that exist) */
+	char *images;         /* template images in container order, "repo:tag,repo2:tag" */
+	char *selector;       /* spec.selector as "k=v,k2=v2" (expressions as "k in (a,b)") */
+	time_t created;
+	long long generation, observed_generation; /* observed < generation: rollout not seen yet */
+	unsigned snap;
+};
+
+/* A core/v1 Event (deduplicated by the server into count). */
+struct model_event {
+	char *ns;
+	char *name;           /* the Event object's name: the key */
+	char *obj_kind;       /* involvedObject.kind/name/namespace */
+	char *obj_name;
+	char *obj_ns;
+	char type[16];        /* "Normal" or "Warning" (others kept as sent, cut to 15 bytes) */
+	char *reason;
+	char *message;
+	int count;            /* count, else series.count, else 1 */
+	time_t first;         /* firstTimestamp (else eventTime) */
+	time_t last;          /* lastTimestamp (else series.lastObservedTime, eventTime, first) */
+	char *source;         /* source.component, else reportingComponent; "" if none */
+	unsigned snap;
+};
+
+struct model_namespace {
+	char *name;
+	char phase[16];       /* "Active", "Terminating" */
+	time_t created;
+	unsigned snap;
+};
+
 struct model {
 	struct model_pod **pods;   /* sorted by ns, then name */
 	size_t npods, cappods;
 	struct model_node **nodes; /* sorted by name */
 	size_t nnodes, capnodes;
-	unsigned long version;     /* bumped on every change */
-	unsigned pod_snap, node_snap;
+	struct model_workload **workloads; /* sorted by ns, name, then kind */
+	size_t nworkloads, capworkloads;
+	struct model_event **events;       /* sorted by ns, then name */
+	size_t nevents, capevents;
+	struct model_namespace **namespaces; /* sorted by name */
+	size_t nnamespaces, capnamespaces;
+	unsigned long version;     /* bumped on every change of any kind */
+	unsigned long pods_version, nodes_version, workloads_version, events_version,
+		namespaces_version;  /* bumped on every change of that kind */
+	unsigned pod_snap, node_snap, workload_snap[MODEL_NWORKLOAD_KINDS], event_snap, namespace_snap;
 };
 
 void model_init(struct model *m);
@@ -71,6 +127,34 @@ bool model_node_delete(struct model *m, const char *name);
 struct model_node *model_node_find(const struct model *m, const char *name);
 void model_nodes_begin_snapshot(struct model *m);
 void model_nodes_end_snapshot(struct model *m);
+
+/* Workloads: same contract as pods; snapshots are per kind (a deployments re-list never
+ * removes statefulsets).  end_snapshot removes workloads of `kind` in ns (all when NULL)
+ * not upserted since begin. */
+void model_workload_upsert(struct model *m, const struct model_workload *w);
+bool model_workload_delete(struct model *m, enum model_workload_kind kind, const char *ns,
+			   const char *name);
+struct model_workload *model_workload_find(const struct model *m, enum model_workload_kind kind,
+					   const char *ns, const char *name);
+void model_workloads_begin_snapshot(struct model *m, enum model_workload_kind kind);
+void model_workloads_end_snapshot(struct model *m, enum model_workload_kind kind, const char *ns);
+/* "Deployment" / "StatefulSet". */
+const char *model_workload_kind_name(enum model_workload_kind kind);
+/* SEV_BAD when no replica is ready but some are desired, SEV_WARN when ready, updated or
+ * available < desired or the controller has not observed the latest generation. */
+enum model_severity model_workload_severity(const struct model_workload *w);
+
+void model_event_upsert(struct model *m, const struct model_event *e);
+bool model_event_delete(struct model *m, const char *ns, const char *name);
+struct model_event *model_event_find(const struct model *m, const char *ns, const char *name);
+void model_events_begin_snapshot(struct model *m);
+void model_events_end_snapshot(struct model *m, const char *ns);
+
+void model_namespace_upsert(struct model *m, const struct model_namespace *n);
+bool model_namespace_delete(struct model *m, const char *name);
+struct model_namespace *model_namespace_find(const struct model *m, const char *name);
+void model_namespaces_begin_snapshot(struct model *m);
+void model_namespaces_end_snapshot(struct model *m);
 
 /* Severity of a pod for ordering and colour: SEV_BAD for crash/error/unknown states,
  * SEV_WARN for pending/creating/not-ready, SEV_OK when healthy. */

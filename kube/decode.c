@@ -175,11 +175,11 @@ static json_t *decode_list_open(const char *buf, size_t len, const char *kind, j
 	return items ? items : json_null();
 }
 
-int decode_pod_list(const char *buf, size_t len, struct model *m, struct decode_meta *meta,
-		    char *err, size_t errcap)
+int decode_list(enum kube_resource r, const char *buf, size_t len, struct model *m,
+		struct decode_meta *meta, char *err, size_t errcap)
 {
 	json_t *root;
-	json_t *items = decode_list_open(buf, len, "PodList", &root, meta, err, errcap);
+	json_t *items = decode_list_open(buf, len, decode_resource_list_kind(r), &root, meta, err, errcap);
 	if (!items) {
 		json_decref(root);
 		return -1;
@@ -187,40 +187,26 @@ int decode_pod_list(const char *buf, size_t len, struct model *m, struct decode_
 	size_t i;
 	json_t *item;
 	json_array_foreach(items, i, item) {
-		struct model_pod p;
-		if (!json_is_object(item) || decode_pod(item, &p) < 0) {
+		if (decode_apply(r, item, false, m, NULL, 0) < 0) {
 			meta->skipped++;
 			continue;
 		}
-		model_pod_upsert(m, &p);
 		meta->items++;
 	}
 	json_decref(root);
 	return 0;
 }
 
+int decode_pod_list(const char *buf, size_t len, struct model *m, struct decode_meta *meta,
+		    char *err, size_t errcap)
+{
+	return decode_list(KUBE_PODS, buf, len, m, meta, err, errcap);
+}
+
 int decode_node_list(const char *buf, size_t len, struct model *m, struct decode_meta *meta,
 		     char *err, size_t errcap)
 {
-	json_t *root;
-	json_t *items = decode_list_open(buf, len, "NodeList", &root, meta, err, errcap);
-	if (!items) {
-		json_decref(root);
-		return -1;
-	}
-	size_t i;
-	json_t *item;
-	json_array_foreach(items, i, item) {
-		struct model_node n;
-		if (!json_is_object(item) || decode_node(item, &n) < 0) {
-			meta->skipped++;
-			continue;
-		}
-		model_node_upsert(m, &n);
-		meta->items++;
-	}
-	json_decref(root);
-	return 0;
+	return decode_list(KUBE_NODES, buf, len, m, meta, err, errcap);
 }
 
 void decode_status_message(const char *buf, size_t len, char *out, size_t cap)

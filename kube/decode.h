@@ -1,6 +1,7 @@
 #ifndef KUBE_DECODE_H
 #define KUBE_DECODE_H
-/* kube/decode: Kubernetes JSON (PodList, NodeList, Status) -> core/model structs.
+/* kube/decode: Kubernetes JSON (lists, single objects, Status) -> core/model structs,
+ * for every resource the informers follow (enum kube_resource).
  *
  * A list page is parsed, each item is reduced to the compact fields the panes need and
  * upserted into the model, and the jansson tree is freed: nothing of it outlives the call.
@@ -12,7 +13,23 @@
 #include "core/model.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+/* The resources warroom follows, and how to reach and decode them. */
+enum kube_resource {
+	KUBE_PODS, KUBE_NODES, KUBE_DEPLOYMENTS, KUBE_STATEFULSETS, KUBE_EVENTS, KUBE_NAMESPACES,
+	KUBE_NRESOURCES
+};
+
+/* "pods", "nodes", "deployments", "statefulsets", "events", "namespaces". */
+const char *decode_resource_name(enum kube_resource r);
+/* Object kind ("Pod") and list kind ("PodList"). */
+const char *decode_resource_kind(enum kube_resource r);
+const char *decode_resource_list_kind(enum kube_resource r);
+/* API group path prefix: "/api/v1" or "/apis/apps/v1". */
+const char *decode_resource_prefix(enum kube_resource r);
+bool decode_resource_namespaced(enum kube_resource r);
 
 struct decode_meta {
 	char cont[1024];             /* metadata.continue, "" on the last page */
@@ -32,6 +49,26 @@ int decode_node_list(const char *buf, size_t len, struct model *m, struct decode
  * Returns -1 when metadata.name is missing. */
 int decode_pod(const json_t *pod, struct model_pod *out);
 int decode_node(const json_t *node, struct model_node *out);
+
+/* Parses a list page of resource r (kind checked) and upserts every item; as above. */
+int decode_list(enum kube_resource r, const char *buf, size_t len, struct model *m,
+		struct decode_meta *meta, char *err, size_t errcap);
+/* Applies one object of resource r to the model: upsert, or delete by its name when
+ * `deleted`.  Returns -1 (model untouched) when it has no metadata.name.  If rv is not
+ * NULL it receives metadata.resourceVersion ("" if absent). */
+int decode_apply(enum kube_resource r, const json_t *obj, bool deleted, struct model *m,
+		 char *rv, size_t rvcap);
+/* Snapshot bracket of resource r in the model (see core/model.h); ns limits the sweep
+ * of namespaced resources (NULL: all namespaces). */
+void decode_begin_snapshot(enum kube_resource r, struct model *m);
+void decode_end_snapshot(enum kube_resource r, struct model *m, const char *ns);
+
+/* Fills *out from a Deployment or StatefulSet; names point into `obj`, images and
+ * selector are written to the caller's buffers (cut at their capacity). */
+int decode_workload(const json_t *obj, enum model_workload_kind kind, struct model_workload *out,
+		    char *images, size_t icap, char *selector, size_t scap);
+int decode_event(const json_t *obj, struct model_event *out);
+int decode_namespace(const json_t *obj, struct model_namespace *out);
 
 /* For an error response body: the Status object's "message" (or reason), else a short
  * description of the body ("empty body", "non-JSON body").  Raw text, not sanitised. */

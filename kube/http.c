@@ -1,4 +1,7 @@
-/* kube/http: see http.h. */
+/* kube/http: see http.h.  A request lives in one of three phases: WAITING for the auth
+ * provider, RUNNING inside curl's multi handle, or FAILED (credentials could not be
+ * had) until a zero-delay timer delivers its done_fn, so done_fn never runs inside
+ * http_get(). */
 #include "kube/http.h"
 
 #include "core/xalloc.h"
@@ -9,32 +12,127 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum http_phase { HTTP_WAITING, HTTP_RUNNING, HTTP_FAILED };
+
 struct http_request {
 	struct http_client *client;
 	CURL *easy;
 	struct curl_slist *headers;
 	char *url;
+	char *accept;
+	char *token;           /* opts->token copy, wiped on free; NULL: the provider's */
+	char *ca_file;         /* opts->ca_file copy */
+	bool insecure;
+	long timeout_ms, connect_timeout_ms;
 	http_data_fn data_fn;
 	http_done_fn done_fn;
 	void *ud;
+	enum http_phase phase;
+	char *fail_msg;        /* HTTP_FAILED: why */
+	bool from_provider;    /* credentials came from the auth provider */
+	bool sent_creds;       /* any credential went out (for the 401 wording) */
+	unsigned long generation;
+	bool decided;          /* the 401-retry decision was taken for this answer */
+	bool swallow;          /* 401 that will be retried: its body is dropped */
+	bool retried;
 	bool cancelled;        /* cancelled from inside a curl callback: finish silently */
 	bool aborted;          /* data_fn asked to stop */
 	bool completing;       /* its done_fn is running: it is freed right after */
-	long timeout_ms;
 	char errbuf[CURL_ERROR_SIZE];
 	struct http_request *next;
+};
+
+/* Owned copy of struct http_tls. */
+struct http_tls_copy {
+	char *ca_file, *ca_pem, *cert_file, *cert_pem, *key_file, *key_pem;
+	size_t ca_pem_len, cert_pem_len, key_pem_len;
+	bool insecure;
+	char *tls_server_name, *proxy_url, *username, *password, *user_name;
 };
 
 struct http_client {
 	struct loop *loop;
 	CURLM *multi;
 	long long timer_id;
+	long long fail_timer_id;
 	struct http_request *requests;
 	size_t pending;
 	int in_curl;           /* > 0 while libcurl is running our callbacks */
+	struct http_tls_copy tls;
+	const struct http_auth_ops *auth_ops;
+	void *auth_ud;
 };
 
 static void http_check_done(struct http_client *c);
+
+static void http_wipe_free(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+static char *http_dup_or_null(const char *s)
+{
+	return s && s[0] ? xstrdup(s) : NULL;
+}
+
+static char *http_dup_blob(const char *p, size_t len, size_t *out_len)
+{
+	*out_len = p ? len : 0;
+	if (!p || len == 0)
+		return NULL;
+	char *d = xmalloc(len + 1);
+	memcpy(d, p, len);
+	d[len] = '\0';
+	return d;
+}
+
+static void http_tls_clear(struct http_tls_copy *t)
+{
+	free(t->ca_file);
+	free(t->ca_pem);
+	free(t->cert_file);
+	free(t->cert_pem);
+	free(t->key_file);
+	if (t->key_pem) {
+		memset(t->key_pem, 0, t->key_pem_len);
+		free(t->key_pem);
+	}
+	free(t->tls_server_name);
+	free(t->proxy_url);
+	free(t->username);
+	http_wipe_free(t->password);
+	free(t->user_name);
+	memset(t, 0, sizeof(*t));
+}
+
+void http_client_set_tls(struct http_client *c, const struct http_tls *tls)
+{
+	http_tls_clear(&c->tls);
+	if (!tls)
+		return;
+	struct http_tls_copy *t = &c->tls;
+	t->ca_file = http_dup_or_null(tls->ca_file);
+	t->ca_pem = http_dup_blob(tls->ca_pem, tls->ca_pem_len, &t->ca_pem_len);
+	t->cert_file = http_dup_or_null(tls->cert_file);
+	t->cert_pem = http_dup_blob(tls->cert_pem, tls->cert_pem_len, &t->cert_pem_len);
+	t->key_file = http_dup_or_null(tls->key_file);
+	t->key_pem = http_dup_blob(tls->key_pem, tls->key_pem_len, &t->key_pem_len);
+	t->insecure = tls->insecure;
+	t->tls_server_name = http_dup_or_null(tls->tls_server_name);
+	t->proxy_url = http_dup_or_null(tls->proxy_url);
+	t->username = http_dup_or_null(tls->username);
+	t->password = http_dup_or_null(tls->password);
+	t->user_name = http_dup_or_null(tls->user_name);
+}
+
+void http_client_set_auth(struct http_client *c, const struct http_auth_ops *ops, void *ud)
+{
+	c->auth_ops = ops;
+	c->auth_ud = ops ? ud : NULL;
+}
 
 static void http_unlink(struct http_client *c, struct http_request *r)
 {
@@ -50,10 +148,15 @@ static void http_unlink(struct http_client *c, struct http_request *r)
 static void http_request_free(struct http_client *c, struct http_request *r)
 {
 	http_unlink(c, r);
-	curl_multi_remove_handle(c->multi, r->easy);
+	if (r->phase == HTTP_RUNNING)
+		curl_multi_remove_handle(c->multi, r->easy);
 	curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
 	free(r->url);
+	free(r->accept);
+	http_wipe_free(r->token);
+	free(r->ca_file);
+	free(r->fail_msg);
 	free(r);
 }
 
@@ -119,17 +222,181 @@ static int http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	return 0;
 }
 
+/* Taken once per answer, when its status is known: a 401 to provider credentials is
+ * retried once if the provider says fresh ones may differ; its body is then dropped. */
+static void http_decide(struct http_client *c, struct http_request *r)
+{
+	r->decided = true;
+	long status = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status == 401 && r->from_provider && !r->retried && c->auth_ops &&
+	    c->auth_ops->rejected(c->auth_ud, r->generation))
+		r->swallow = true;
+}
+
 static size_t http_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct http_request *r = ud;
 	size_t len = size * nmemb;
 	if (r->cancelled)
 		return 0;
+	if (!r->decided)
+		http_decide(r->client, r);
+	if (r->swallow)
+		return len;
 	if (!r->data_fn(r->ud, data, len)) {
 		r->aborted = true;
 		return 0;
 	}
 	return len;
+}
+
+static void http_blob(CURL *e, CURLoption opt, const char *data, size_t len)
+{
+	struct curl_blob b = { .data = (void *)data, .len = len, .flags = CURL_BLOB_COPY };
+	curl_easy_setopt(e, opt, &b);
+}
+
+/* All options of one transfer, from scratch (a retry resets the handle first). */
+static void http_easy_setup(struct http_client *c, struct http_request *r, const struct http_cred *cred)
+{
+	CURL *e = r->easy;
+	const struct http_tls_copy *t = &c->tls;
+	curl_easy_reset(e);
+	curl_slist_free_all(r->headers);
+	r->headers = NULL;
+	r->errbuf[0] = '\0';
+	r->decided = r->swallow = false;
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "warroom/0.1");
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (r->timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms > 0 ? r->connect_timeout_ms : 10000L);
+
+	bool insecure = r->insecure || t->insecure;
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+	if (r->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, r->ca_file);
+	else if (t->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
+	else if (t->ca_pem)
+		http_blob(e, CURLOPT_CAINFO_BLOB, t->ca_pem, t->ca_pem_len);
+
+	/* A plugin's certificate wins over the kubeconfig's, as in client-go. */
+	bool cert = false;
+	if (cred && cred->cert_pem && cred->key_pem) {
+		http_blob(e, CURLOPT_SSLCERT_BLOB, cred->cert_pem, strlen(cred->cert_pem));
+		http_blob(e, CURLOPT_SSLKEY_BLOB, cred->key_pem, strlen(cred->key_pem));
+		cert = true;
+	} else {
+		if (t->cert_pem)
+			http_blob(e, CURLOPT_SSLCERT_BLOB, t->cert_pem, t->cert_pem_len);
+		else if (t->cert_file)
+			curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert_file);
+		if (t->key_pem)
+			http_blob(e, CURLOPT_SSLKEY_BLOB, t->key_pem, t->key_pem_len);
+		else if (t->key_file)
+			curl_easy_setopt(e, CURLOPT_SSLKEY, t->key_file);
+		cert = t->cert_pem || t->cert_file;
+	}
+	if (cert) {
+		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	if (t->proxy_url)
+		curl_easy_setopt(e, CURLOPT_PROXY, t->proxy_url);
+
+	char *accept = xasprintf("Accept: %s", r->accept ? r->accept : "application/json");
+	r->headers = curl_slist_append(r->headers, accept);
+	free(accept);
+	const char *token = r->token ? r->token : (cred ? cred->token : NULL);
+	if (token && token[0]) {
+		char *auth = xasprintf("Authorization: Bearer %s", token);
+		r->headers = curl_slist_append(r->headers, auth);
+		http_wipe_free(auth);
+	} else if (t->username) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, t->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, t->password ? t->password : "");
+	}
+	r->sent_creds = cert || (token && token[0]) || t->username;
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+}
+
+static long http_on_fail_timer(struct loop *loop, long long id, void *ud);
+
+static void http_fail_later(struct http_client *c, struct http_request *r, const char *why)
+{
+	r->phase = HTTP_FAILED;
+	free(r->fail_msg);
+	r->fail_msg = xstrdup(why && why[0] ? why : "credentials unavailable");
+	if (!c->fail_timer_id)
+		c->fail_timer_id = loop_add_timer(c->loop, 0, http_on_fail_timer, c);
+}
+
+/* Asks for credentials and hands the transfer to curl, or parks/fails it. */
+static void http_start(struct http_client *c, struct http_request *r)
+{
+	struct http_cred cred = { 0 };
+	const struct http_cred *use = NULL;
+	r->from_provider = false;
+	if (!r->token && c->auth_ops) {
+		const char *err = NULL;
+		switch (c->auth_ops->get(c->auth_ud, &cred, &err)) {
+		case HTTP_AUTH_WAIT:
+			r->phase = HTTP_WAITING;
+			return;
+		case HTTP_AUTH_FAILED:
+			http_fail_later(c, r, err);
+			return;
+		case HTTP_AUTH_READY:
+			r->from_provider = true;
+			r->generation = cred.generation;
+			use = &cred;
+			break;
+		}
+	}
+	http_easy_setup(c, r, use);
+	r->phase = HTTP_RUNNING;
+	curl_multi_add_handle(c->multi, r->easy);
+}
+
+void http_client_auth_ready(struct http_client *c)
+{
+	for (struct http_request *r = c->requests; r; r = r->next)
+		if (r->phase == HTTP_WAITING && !r->cancelled)
+			http_start(c, r);
+}
+
+static long http_on_fail_timer(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct http_client *c = ud;
+	c->fail_timer_id = 0;
+	/* Restart the scan after each callback: it may cancel or add requests. */
+	for (;;) {
+		struct http_request *r = c->requests;
+		while (r && r->phase != HTTP_FAILED)
+			r = r->next;
+		if (!r)
+			break;
+		char full[2600];
+		snprintf(full, sizeof(full), "GET %.1000s: %.1500s", r->url, r->fail_msg);
+		struct http_result res = { .status = 0, .error = full, .url = r->url };
+		r->completing = true;
+		r->done_fn(r->ud, &res);
+		http_request_free(c, r);
+	}
+	return LOOP_TIMER_STOP;
 }
 
 struct http_client *http_client_new(struct loop *loop)
@@ -157,7 +424,10 @@ void http_client_free(struct http_client *c)
 		http_request_free(c, c->requests);
 	if (c->timer_id)
 		loop_cancel_timer(c->loop, c->timer_id);
+	if (c->fail_timer_id)
+		loop_cancel_timer(c->loop, c->fail_timer_id);
 	curl_multi_cleanup(c->multi);
+	http_tls_clear(&c->tls);
 	free(c);
 	curl_global_cleanup();
 }
@@ -168,47 +438,25 @@ struct http_request *http_get(struct http_client *c, const char *url, const stru
 	struct http_request *r = xcalloc(1, sizeof(*r));
 	r->client = c;
 	r->url = xstrdup(url);
+	r->accept = http_dup_or_null(opts->accept);
+	r->token = http_dup_or_null(opts->token);
+	r->ca_file = http_dup_or_null(opts->ca_file);
+	r->insecure = opts->insecure;
+	r->timeout_ms = opts->timeout_ms;
+	r->connect_timeout_ms = opts->connect_timeout_ms;
 	r->data_fn = data_fn;
 	r->done_fn = done_fn;
 	r->ud = ud;
-	r->timeout_ms = opts->timeout_ms;
 	r->easy = curl_easy_init();
 	if (!r->easy) {
 		fprintf(stderr, "warroom: libcurl could not create a handle\n");
 		abort();
 	}
-	CURL *e = r->easy;
-	curl_easy_setopt(e, CURLOPT_URL, r->url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "warroom/0.1");
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	if (opts->timeout_ms > 0)
-		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, opts->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-			 opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, opts->insecure ? 0L : 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, opts->insecure ? 0L : 2L);
-	if (opts->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, opts->ca_file);
-	char *accept = xasprintf("Accept: %s", opts->accept ? opts->accept : "application/json");
-	r->headers = curl_slist_append(r->headers, accept);
-	free(accept);
-	if (opts->token && opts->token[0]) {
-		char *auth = xasprintf("Authorization: Bearer %s", opts->token);
-		r->headers = curl_slist_append(r->headers, auth);
-		memset(auth, 0, strlen(auth));
-		free(auth);
-	}
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+	r->phase = HTTP_WAITING;
 	r->next = c->requests;
 	c->requests = r;
 	c->pending++;
-	curl_multi_add_handle(c->multi, e);
+	http_start(c, r);
 	return r;
 }
 
@@ -216,8 +464,8 @@ void http_cancel(struct http_client *c, struct http_request *r)
 {
 	if (!r || r->completing)
 		return;
-	/* Inside a curl callback the handle may not be removed: abort it instead. */
-	if (c->in_curl) {
+	/* Inside a curl callback a running handle may not be removed: abort it instead. */
+	if (c->in_curl && r->phase == HTTP_RUNNING) {
 		r->cancelled = true;
 		return;
 	}
@@ -229,16 +477,58 @@ size_t http_pending(const struct http_client *c)
 	return c->pending;
 }
 
-/* Short, stable wording for the errors an operator meets most. */
-static const char *http_error_text(struct http_request *r, CURLcode code, char *buf, size_t cap)
+/* "https://host:port" of a URL (no path), for messages. */
+static void http_origin(const char *url, char *out, size_t cap)
 {
+	const char *p = strstr(url, "://");
+	size_t n = p ? (size_t)(p + 3 - url) : 0;
+	n += strcspn(url + n, "/?#");
+	snprintf(out, cap, "%.*s", (int)(n < 500 ? n : 500), url);
+}
+
+static void http_host(const char *url, char *out, size_t cap)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	const char *at = p + strcspn(p, "/?#");
+	const char *cred = memchr(p, '@', (size_t)(at - p));
+	if (cred)
+		p = cred + 1;
+	size_t n = (size_t)(at - p);
+	if (*p == '[') {
+		const char *close = memchr(p, ']', n);
+		n = close ? (size_t)(close - p + 1) : n;
+	} else {
+		const char *colon = memchr(p, ':', n);
+		n = colon ? (size_t)(colon - p) : n;
+	}
+	snprintf(out, cap, "%.*s", (int)(n < 300 ? n : 300), p);
+}
+
+static const char *http_ca_name(const struct http_client *c, const struct http_request *r)
+{
+	if (r->ca_file)
+		return r->ca_file;
+	if (c->tls.ca_file)
+		return c->tls.ca_file;
+	if (c->tls.ca_pem)
+		return "certificate-authority-data";
+	return "system CAs";
+}
+
+/* Short, stable wording for the errors an operator meets most. */
+static const char *http_error_text(struct http_client *c, struct http_request *r, CURLcode code, char *buf,
+				   size_t cap)
+{
+	char where[600];
+	const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
 	if (r->aborted)
 		return "aborted by receiver";
-	if (code == CURLE_OPERATION_TIMEDOUT) {
+	switch (code) {
+	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(buf, cap, "timed out (%s)", r->errbuf[0] ? r->errbuf : "no answer");
 		return buf;
-	}
-	if (code == CURLE_COULDNT_CONNECT) {
+	case CURLE_COULDNT_CONNECT: {
 		long oserr = 0;
 		curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
 		if (oserr == ECONNREFUSED)
@@ -248,7 +538,34 @@ static const char *http_error_text(struct http_request *r, CURLcode code, char *
 				 oserr ? strerror((int)oserr) : (r->errbuf[0] ? r->errbuf : "no route"));
 		return buf;
 	}
-	return r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		http_host(r->url, where, sizeof(where));
+		snprintf(buf, cap, "DNS: cannot resolve host %s", where);
+		return buf;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		snprintf(buf, cap, "DNS: cannot resolve the proxy (%s)", detail);
+		return buf;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		http_origin(r->url, where, sizeof(where));
+		snprintf(buf, cap, "TLS: certificate verify failed for %s (CA: %.400s): %s", where,
+			 http_ca_name(c, r), detail);
+		return buf;
+	case CURLE_SSL_CACERT_BADFILE:
+		snprintf(buf, cap, "TLS: cannot use the CA %.400s: %s", http_ca_name(c, r), detail);
+		return buf;
+	case CURLE_SSL_CERTPROBLEM:
+		snprintf(buf, cap, "TLS: cannot use the client certificate/key: %s", detail);
+		return buf;
+	case CURLE_SSL_CONNECT_ERROR:
+		http_origin(r->url, where, sizeof(where));
+		snprintf(buf, cap, "TLS: handshake with %s failed: %s", where, detail);
+		return buf;
+	case CURLE_GOT_NOTHING:
+		snprintf(buf, cap, "the server closed the connection without answering");
+		return buf;
+	default:
+		return detail;
+	}
 }
 
 static void http_check_done(struct http_client *c)
@@ -269,17 +586,179 @@ static void http_check_done(struct http_client *c)
 		}
 		long status = 0;
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-		char text[CURL_ERROR_SIZE + 64], full[CURL_ERROR_SIZE + 2200];
-		struct http_result res = { .status = status, .error = NULL, .url = r->url };
-		if (code != CURLE_OK || r->aborted) {
-			const char *why = http_error_text(r, code, text, sizeof(text));
-			snprintf(full, sizeof(full), "GET %.2000s: %s", r->url, why);
-			res.error = full;
-		}
-		/* Unlink before the callback so that it may start new requests freely. */
+		if (code == CURLE_OK && !r->decided)
+			http_decide(c, r);
 		curl_multi_remove_handle(c->multi, r->easy);
+		r->phase = HTTP_WAITING;
+		if (code == CURLE_OK && r->swallow) {
+			/* The provider dropped the rejected credential: once more with a fresh one. */
+			r->retried = true;
+			http_start(c, r);
+			continue;
+		}
+		char text[2048], full[4096], problem[1200];
+		struct http_result res = { .status = status, .error = NULL, .url = r->url, .problem = NULL };
+		if (code != CURLE_OK || r->aborted) {
+			const char *why = http_error_text(c, r, code, text, sizeof(text));
+			snprintf(full, sizeof(full), "GET %.1400s: %s", r->url, why);
+			res.error = full;
+		} else if (status < 200 || status > 299) {
+			if (status == 401 && !r->sent_creds)
+				snprintf(problem, sizeof(problem),
+					 "401 Unauthorized: the server wants credentials and none were given");
+			else
+				http_status_problem(status, "GET", r->url, c->tls.user_name, problem, sizeof(problem));
+			res.problem = problem;
+		}
+		/* Unlinked from curl before the callback so that it may start new requests freely. */
 		r->completing = true;
 		r->done_fn(r->ud, &res);
 		http_request_free(c, r);
 	}
+}
+
+/* Splits PATH into '/'-separated segments (at most cap); returns the count. */
+static size_t http_split_path(const char *path, size_t plen, const char **seg, size_t *len, size_t cap)
+{
+	size_t n = 0, i = 0;
+	while (i < plen && n < cap) {
+		while (i < plen && path[i] == '/')
+			i++;
+		size_t start = i;
+		while (i < plen && path[i] != '/')
+			i++;
+		if (i > start) {
+			seg[n] = path + start;
+			len[n] = i - start;
+			n++;
+		}
+	}
+	return n;
+}
+
+static bool http_query_is_watch(const char *query)
+{
+	for (const char *p = query; p && *p;) {
+		if (strncmp(p, "watch=1", 7) == 0 || strncmp(p, "watch=true", 10) == 0) {
+			char end = p[strncmp(p, "watch=1", 7) == 0 ? 7 : 10];
+			if (end == '\0' || end == '&')
+				return true;
+		}
+		p = strchr(p, '&');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+void http_describe_request(const char *method, const char *url, char *out, size_t cap)
+{
+	if (!cap)
+		return;
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 + strcspn(p + 3, "/?#") : url;
+	size_t plen = strcspn(p, "?#");
+	const char *query = p[plen] == '?' ? p + plen + 1 : NULL;
+	const char *seg[16];
+	size_t len[16];
+	size_t n = http_split_path(p, plen, seg, len, 16);
+	/* The API part may follow a proxy prefix (/k8s/clusters/ID/api/v1/...). */
+	size_t i = 0;
+	while (i < n && !(len[i] == 3 && memcmp(seg[i], "api", 3) == 0) &&
+	       !(len[i] == 4 && memcmp(seg[i], "apis", 4) == 0))
+		i++;
+	size_t rest;
+	const char *group = NULL;
+	size_t glen = 0;
+	if (i < n && len[i] == 3) {
+		rest = i + 2;
+	} else if (i < n) {
+		group = i + 1 < n ? seg[i + 1] : NULL;
+		glen = group ? len[i + 1] : 0;
+		rest = i + 3;
+	} else {
+		rest = n;
+	}
+	if (rest >= n) {
+		snprintf(out, cap, "%s %.*s", method, (int)(plen < 400 ? plen : 400), p);
+		return;
+	}
+	const char *ns = NULL, *res, *name = NULL, *sub = NULL;
+	size_t nslen = 0, reslen, namelen = 0, sublen = 0;
+	size_t k = rest;
+	if (len[k] == 10 && memcmp(seg[k], "namespaces", 10) == 0 && k + 2 < n) {
+		ns = seg[k + 1];
+		nslen = len[k + 1];
+		k += 2;
+	}
+	res = seg[k];
+	reslen = len[k];
+	if (k + 1 < n) {
+		name = seg[k + 1];
+		namelen = len[k + 1];
+	}
+	if (k + 2 < n) {
+		sub = seg[k + 2];
+		sublen = len[k + 2];
+	}
+	const char *verb;
+	if (strcmp(method, "GET") == 0)
+		verb = http_query_is_watch(query) ? "watch" : name ? "get" : "list";
+	else if (strcmp(method, "POST") == 0)
+		verb = "create";
+	else if (strcmp(method, "PUT") == 0)
+		verb = "update";
+	else if (strcmp(method, "PATCH") == 0)
+		verb = "patch";
+	else if (strcmp(method, "DELETE") == 0)
+		verb = name ? "delete" : "deletecollection";
+	else
+		verb = method;
+	char resname[300];
+	snprintf(resname, sizeof(resname), "%.*s%s%.*s%s%.*s", (int)(reslen < 100 ? reslen : 100), res,
+		 group ? "." : "", (int)(glen < 100 ? glen : 100), group ? group : "", sub ? "/" : "",
+		 (int)(sublen < 60 ? sublen : 60), sub ? sub : "");
+	snprintf(out, cap, "%s %s%s%.*s%s%.*s", verb, resname, name ? " " : "",
+		 (int)(namelen < 253 ? namelen : 253), name ? name : "", ns ? " in namespace " : "",
+		 (int)(nslen < 63 ? nslen : 63), ns ? ns : "");
+}
+
+static const char *http_reason(long status)
+{
+	static const struct {
+		long status;
+		const char *text;
+	} reasons[] = {
+		{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 406, "Not Acceptable" },
+		{ 409, "Conflict" }, { 410, "Gone" }, { 413, "Request Entity Too Large" },
+		{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Entity" },
+		{ 429, "Too Many Requests" }, { 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+	};
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].status == status)
+			return reasons[i].text;
+	return NULL;
+}
+
+void http_status_problem(long status, const char *method, const char *url, const char *user,
+			 char *out, size_t cap)
+{
+	const char *reason = http_reason(status);
+	char head[80];
+	if (reason)
+		snprintf(head, sizeof(head), "%ld %s", status, reason);
+	else
+		snprintf(head, sizeof(head), "HTTP %ld", status);
+	if (status == 401) {
+		if (user && user[0])
+			snprintf(out, cap, "%s: the server rejected the credentials of user %.200s", head, user);
+		else
+			snprintf(out, cap, "%s: the server rejected the credentials", head);
+		return;
+	}
+	char what[800];
+	http_describe_request(method, url, what, sizeof(what));
+	snprintf(out, cap, "%s: %s", head, what);
 }

@@ -363,9 +363,13 @@ static bool kc_resolve(struct kube_conn *c, const struct kc_merged *m, const str
 	if (ctx_name) {
 		ctx = kc_context_get(m, ctx_name);
 		if (!ctx) {
-			if (fl->context && *fl->context)
-				*err = xasprintf("context \"%.100s\" not found in %s", ctx_name, in);
-			else
+			if (fl->context && *fl->context) {
+				/* Name the choices, as an operator mistyping a context needs them. */
+				char *names = kc_context_names(m);
+				*err = xasprintf("context \"%.100s\" not found in %s; contexts: %s", ctx_name, in,
+						 m->ncontexts ? names : "(none)");
+				free(names);
+			} else
 				*err = xasprintf("%s:%u: current-context \"%.100s\" not found in %s",
 						 m->current_file->path, m->current_line, ctx_name, in);
 			return false;

@@ -4,13 +4,16 @@
 #include "core/xalloc.h"
 #include "tui/text.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void pane_init(struct pane *p, const struct pane_ops *ops)
 {
 	memset(p, 0, sizeof(*p));
 	p->ops = ops;
+	p->sort_col = -1;
 }
 
 void pane_free(struct pane *p)
@@ -18,6 +21,12 @@ void pane_free(struct pane *p)
 	free(p->rows);
 	p->rows = NULL;
 	p->nrows = p->caprows = 0;
+	if (p->re_valid)
+		regfree(&p->re);
+	p->re_valid = false;
+	if (p->ops && p->ops->destroy)
+		p->ops->destroy(p);
+	p->priv = NULL;
 }
 
 void pane_push(struct pane *p, const void *row)
@@ -30,6 +39,109 @@ void pane_set_filter(struct pane *p, const char *filter)
 {
 	snprintf(p->filter, sizeof(p->filter), "%s", filter ? filter : "");
 	p->filter_changed = true;
+	p->filter_error[0] = '\0';
+	if (p->re_valid)
+		regfree(&p->re);
+	p->re_valid = false;
+	if (p->filter[0] != '~' || !p->filter[1])
+		return;
+	int rc = regcomp(&p->re, p->filter + 1, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	if (rc != 0) {
+		char why[100];
+		regerror(rc, &p->re, why, sizeof(why));
+		snprintf(p->filter_error, sizeof(p->filter_error), "filter: invalid regex '%.60s': %.90s",
+			 p->filter + 1, why);
+		return;
+	}
+	p->re_valid = true;
+}
+
+int pane_set_sort(struct pane *p, const char *column, char *err, size_t cap)
+{
+	if (!column[0] || strcasecmp(column, "default") == 0) {
+		p->sort_col = -1;
+		p->filter_changed = true;
+		return 0;
+	}
+	for (size_t c = 0; c < p->ops->ncolumns; c++) {
+		if (strcasecmp(p->ops->columns[c].title, column) == 0) {
+			p->sort_col = (int)c;
+			p->filter_changed = true;
+			return 0;
+		}
+	}
+	size_t len = (size_t)snprintf(err, cap, "sort: %s has no column '%.40s' (", p->ops->name, column);
+	for (size_t c = 0; c < p->ops->ncolumns && len < cap; c++)
+		len += (size_t)snprintf(err + len, cap - len, "%s, ", p->ops->columns[c].title);
+	if (len < cap)
+		snprintf(err + len, cap - len, "default)");
+	return -1;
+}
+
+void pane_sort_next(struct pane *p)
+{
+	p->sort_col = p->sort_col + 1 >= (int)p->ops->ncolumns ? -1 : p->sort_col + 1;
+	p->filter_changed = true;
+}
+
+const char *pane_sort_name(const struct pane *p)
+{
+	return p->sort_col >= 0 && (size_t)p->sort_col < p->ops->ncolumns ? p->ops->columns[p->sort_col].title
+									     : "default";
+}
+
+/* Seconds in an age like "3m1s", "22h", "5d", "2y"; -1 when s is not one. */
+static double pane_age_seconds(const char *s)
+{
+	double total = 0;
+	bool any = false;
+	while (*s) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		double v = 0;
+		while (isdigit((unsigned char)*s))
+			v = v * 10 + (*s++ - '0');
+		double unit;
+		switch (*s++) {
+		case 's': unit = 1; break;
+		case 'm': unit = 60; break;
+		case 'h': unit = 3600; break;
+		case 'd': unit = 86400; break;
+		case 'y': unit = 365 * 86400.0; break;
+		default: return -1;
+		}
+		total += v * unit;
+		any = true;
+	}
+	return any ? total : -1;
+}
+
+int pane_cell_compare(const char *a, const char *b)
+{
+	double aa = pane_age_seconds(a), ab = pane_age_seconds(b);
+	if (aa >= 0 && ab >= 0)
+		return aa < ab ? -1 : aa > ab;
+	if (isdigit((unsigned char)a[0]) && isdigit((unsigned char)b[0])) {
+		double na = strtod(a, NULL), nb = strtod(b, NULL);
+		if (na != nb)
+			return na < nb ? -1 : 1;
+	}
+	return strcasecmp(a, b);
+}
+
+struct pane_sort_item {
+	const void *row;
+	char *cell;
+	size_t order;
+};
+
+static int pane_sort_cmp(const void *x, const void *y)
+{
+	const struct pane_sort_item *a = x, *b = y;
+	int c = pane_cell_compare(a->cell, b->cell);
+	if (c)
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
 void pane_row_fill(const struct pane *p, const struct model *m, size_t i, time_t now,
@@ -45,6 +157,7 @@ void pane_row_fill(const struct pane *p, const struct model *m, size_t i, time_t
 	for (size_t c = 0; c < p->ops->ncolumns; c++)
 		text_sanitize(raw.cell[c], strlen(raw.cell[c]), out->cell[c], sizeof(out->cell[c]));
 	out->sev = raw.sev;
+	out->hl = raw.hl;
 }
 
 static char pane_lower(char c)
@@ -67,6 +180,14 @@ static bool pane_contains(const char *hay, const char *needle)
 
 static bool pane_row_matches(const struct pane *p, const struct pane_row *row)
 {
+	if (p->filter[0] == '~') {
+		if (!p->re_valid)
+			return true; /* invalid or empty regex: filter_error says so, nothing hidden */
+		for (size_t c = 0; c < p->ops->ncolumns; c++)
+			if (regexec(&p->re, row->cell[c], 0, NULL, 0) == 0)
+				return true;
+		return false;
+	}
 	for (size_t c = 0; c < p->ops->ncolumns; c++)
 		if (pane_contains(row->cell[c], p->filter))
 			return true;
@@ -82,8 +203,12 @@ bool pane_sync(struct pane *p, const struct model *m, time_t now)
 	if (p->selkey_valid)
 		snprintf(selkey, sizeof(selkey), "%s", p->selkey);
 	p->nrows = 0;
+	p->now = now;
 	p->ops->collect(p, m);
 	p->total = p->nrows;
+	struct pane_sort_item *items = NULL;
+	if (p->sort_col >= 0 && (size_t)p->sort_col < p->ops->ncolumns && p->nrows > 1)
+		items = xcalloc(p->nrows, sizeof(*items));
 	for (size_t c = 0; c < PANE_MAX_COLS; c++)
 		p->ideal[c] = c < p->ops->ncolumns ? (int)text_width(p->ops->columns[c].title) : 0;
 	size_t out = 0;
@@ -99,9 +224,22 @@ bool pane_sync(struct pane *p, const struct model *m, time_t now)
 			if (w > p->ideal[c])
 				p->ideal[c] = w;
 		}
+		if (items) {
+			items[out].row = p->rows[i];
+			items[out].cell = xstrdup(row.cell[p->sort_col]);
+			items[out].order = out;
+		}
 		p->rows[out++] = p->rows[i];
 	}
 	p->nrows = out;
+	if (items) {
+		qsort(items, out, sizeof(*items), pane_sort_cmp);
+		for (size_t i = 0; i < out; i++) {
+			p->rows[i] = items[i].row;
+			free(items[i].cell);
+		}
+		free(items);
+	}
 	p->built = true;
 	p->filter_changed = false;
 	p->built_version = m->version;

@@ -8,6 +8,11 @@
  * cells as a plain table.  Every cell goes through tui/text (sanitised, width-fitted) in
  * pane_row_fill / pane_format_line, the only way panes produce text.
  *
+ * Order: the pane's own (unhealthy first) unless a column is chosen with pane_set_sort /
+ * pane_sort_next; ties keep the pane's order.  Filter: a case-insensitive substring of
+ * any cell, or with a leading '~' a POSIX extended regex (case-insensitive) matched
+ * against each cell; an invalid regex filters nothing and sets filter_error.
+ *
  * Contract: view rows point into the model and are valid only while model->version
  * equals pane->built_version; pane_sync() must be called before reading rows or moving
  * the selection after the model may have changed.  No curses here.
@@ -16,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <regex.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -30,6 +36,7 @@ struct pane_column {
 struct pane_row {
 	char cell[PANE_MAX_COLS][PANE_CELL];
 	enum model_severity sev;
+	unsigned hl;    /* bit c set: cell c stands out (a restart count that climbs) */
 };
 
 struct pane;
@@ -46,6 +53,8 @@ struct pane_ops {
 		       struct pane_row *out);
 	/* Identity of an object ("ns/name") so the selection survives rebuilds. */
 	void (*key)(const void *row, char *out, size_t cap);
+	/* Frees p->priv (pane-private state such as restart history); NULL when unused. */
+	void (*destroy)(struct pane *p);
 };
 
 struct pane {
@@ -56,7 +65,14 @@ struct pane {
 	size_t sel, top;        /* selected row, first row on screen */
 	char selkey[600];       /* key of the selected object, valid when selkey_valid */
 	bool selkey_valid;
-	char filter[256];       /* case-insensitive substring over the row's cells; "" = none */
+	char filter[256];       /* case-insensitive substring over the row's cells; "" = none;
+				 * "~REGEX": extended regex */
+	regex_t re;             /* compiled when filter starts with '~' and is valid */
+	bool re_valid;
+	char filter_error[200]; /* why the regex was rejected, "" when fine */
+	int sort_col;           /* column index, -1: the pane's own order */
+	time_t now;             /* time of the current rebuild, for collect() */
+	void *priv;             /* pane-private state, freed by ops->destroy */
 	int ideal[PANE_MAX_COLS];  /* widest cell per column (capped), from the last rebuild */
 	unsigned long built_version;
 	bool built, filter_changed;
@@ -64,6 +80,8 @@ struct pane {
 
 extern const struct pane_ops pane_pods_ops;
 extern const struct pane_ops pane_nodes_ops;
+extern const struct pane_ops pane_workloads_ops;
+extern const struct pane_ops pane_events_ops;
 
 void pane_init(struct pane *p, const struct pane_ops *ops);
 void pane_free(struct pane *p);
@@ -74,6 +92,16 @@ void pane_push(struct pane *p, const void *row);
  * Returns true when it rebuilt. */
 bool pane_sync(struct pane *p, const struct model *m, time_t now);
 void pane_set_filter(struct pane *p, const char *filter);
+/* Sorts by the column titled `column` (case-insensitive); "" or "default" restores the
+ * pane's own order.  Returns -1 with a message listing the columns when unknown. */
+int pane_set_sort(struct pane *p, const char *column, char *err, size_t cap);
+/* Cycles: own order, first column, second column ..., own order. */
+void pane_sort_next(struct pane *p);
+/* Title of the sort column, or "default". */
+const char *pane_sort_name(const struct pane *p);
+/* Compares two cells as a person would: ages ("3m1s" < "2h"), numbers ("9" < "10",
+ * "3 (2m ago)" by 3, "1/2" by 1), otherwise case-insensitive text. */
+int pane_cell_compare(const char *a, const char *b);
 
 /* Row i of the view, formatted and sanitised. */
 void pane_row_fill(const struct pane *p, const struct model *m, size_t i, time_t now,

@@ -2,20 +2,23 @@
 #define TUI_APP_H
 /* tui/app: THE application struct, the program's only "global" state.  It lives on
  * main()'s stack and is passed to every callback as user data; modules below tui/ never
- * see it (they get the loop, the model, a lister...).
+ * see it (they get the loop, the model, an informer...).
  * Ownership: main() creates and frees everything referenced here; the screen module owns
  * `screen`.
  */
 #include "core/model.h"
 #include "keymaps/keymap.h"
+#include "kube/auth.h"
 #include "kube/http.h"
-#include "kube/lister.h"
+#include "kube/kubeconfig.h"
+#include "kube/informer.h"
+#include "panels/describe.h"
 #include "panels/pane.h"
 #include "tui/loop.h"
 
 #include <stdbool.h>
 
-enum { APP_PANE_PODS, APP_PANE_NODES, APP_NPANES };
+enum { APP_PANE_PODS, APP_PANE_NODES, APP_PANE_WORKLOADS, APP_PANE_EVENTS, APP_NPANES };
 
 struct screen;
 
@@ -29,17 +32,28 @@ struct app {
 	char **startup_cmds;     /* -c COMMAND, run in order once the screen is up */
 	size_t nstartup;
 	long exit_after_frames;  /* > 0: quit after drawing that many frames */
+	struct kube_flags kflags; /* connection flags as given (pointers into argv), for ctx */
+	bool all_namespaces;     /* -A given */
+
+	/* Connection: kubeconfig + flags, TLS and credentials (exec plugins) for app->http.
+	 * auth_conn(app->auth) has the context, user, server and warnings. */
+	struct kube_auth *auth;
+	/* Switches to kubeconfig context NAME (the `ctx NAME` command): reloads the
+	 * connection, clears the model and restarts the sources.  0, or -1 with err filled
+	 * (the old connection is kept).  Set by main(). */
+	int (*use_context)(struct app *app, const char *name, char *err, size_t cap);
 
 	/* Runtime. */
 	struct loop *loop;
 	struct http_client *http;
 	struct model model;
-	struct lister *pods;
-	struct lister *nodes;
+	/* One informer per followed resource (KUBE_PODS...), NULL when not followed. */
+	struct informer *informers[KUBE_NRESOURCES];
 	struct keymap keymap;
 	struct pane panes[APP_NPANES];
 	size_t focus;            /* APP_PANE_* */
 	bool zoom;
+	struct describe_view *describe; /* the open describe view, NULL when none */
 	struct screen *screen;
 	long frames;             /* frames drawn */
 	bool quit;

@@ -244,7 +244,9 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 					       ((loop->watchers[i].events & LOOP_WRITE) ? POLLOUT : 0));
 		loop->pfds[i].revents = 0;
 	}
-	int rc = poll(loop->pfds, (nfds_t)n, loop_poll_timeout(loop, max_wait_ms));
+	/* Timers that fired may have changed what the caller waits for (loop_run_once used
+	 * by hand): collect ready fds without sleeping, so the caller can look again. */
+	int rc = poll(loop->pfds, (nfds_t)n, ran > 0 ? 0 : loop_poll_timeout(loop, max_wait_ms));
 	if (rc < 0) {
 		if (errno == EINTR && loop->on_interrupt) {
 			loop->on_interrupt(loop, loop->on_interrupt_ud);

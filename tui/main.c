@@ -1,9 +1,12 @@
 /* tui/main: options, start-up and the two modes (console, --batch).
  * Every option is checked here, where it enters; errors name the option and exit 2. */
 #include "core/xalloc.h"
+#include "kube/auth.h"
 #include "kube/http.h"
-#include "kube/lister.h"
+#include "kube/kubeconfig.h"
+#include "kube/informer.h"
 #include "tui/app.h"
+#include "tui/run.h"
 #include "tui/screen.h"
 #include "tui/text.h"
 
@@ -16,25 +19,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define WARROOM_VERSION "0.1.0"
 
 static void main_usage(FILE *out)
 {
-	fputs("usage: warroom [--server URL] [--token-file FILE] [-n NAMESPACE | -A]\n"
+	fputs("usage: warroom [connection options] [-n NAMESPACE | -A]\n"
 	      "               [-c COMMAND]... [--keymap FILE] [--exit-after-frames N]\n"
-	      "       warroom --batch [--panel pods|nodes]... [connection options]\n"
+	      "       warroom --batch [--panel pods|nodes|workloads|events]... [connection options]\n"
+	      "       warroom [connection options] [-n NAMESPACE | -A] run 'COMMAND'\n"
 	      "\n"
+	      "connection (as kubectl; default: $KUBECONFIG, else ~/.kube/config, else in-cluster):\n"
+	      "  --kubeconfig FILE       kubeconfig file to use (alone)\n"
+	      "  --context NAME          kubeconfig context (default: current-context)\n"
+	      "  --cluster NAME, --user NAME   override the context's cluster / user\n"
 	      "  --server URL            Kubernetes API server (http:// or https://)\n"
+	      "  --token TOKEN           bearer token (visible to ps: prefer --token-file)\n"
 	      "  --token-file FILE       bearer token read from FILE\n"
 	      "  --certificate-authority FILE  CA bundle to verify the server with\n"
 	      "  --insecure-skip-tls-verify    do not verify the server's certificate\n"
-	      "  -n, --namespace NS      show namespace NS (default: all namespaces)\n"
+	      "  -n, --namespace NS      show namespace NS (default: the context's, else all)\n"
 	      "  -A, --all-namespaces    show all namespaces\n"
 	      "  -c, --command COMMAND   run COMMAND at start-up (e.g. -c nodes)\n"
 	      "  --keymap FILE           key bindings added to the default keymap\n"
 	      "  --batch                 print panels as plain text and exit\n"
-	      "  --panel NAME            panel for --batch: pods (default) or nodes\n"
+	      "  --panel NAME            panel for --batch: pods (default), nodes, workloads, events\n"
+	      "  run 'COMMAND'           run one command without the console (pods, nodes, workloads,\n"
+	      "                          events, describe pod/NAME, help) and print its result\n"
 	      "  --exit-after-frames N   quit after drawing N frames (also WARROOM_EXIT_AFTER_FRAMES)\n"
 	      "  --help, --version\n",
 	      out);
@@ -105,71 +117,123 @@ static long main_parse_count(const char *s, const char *what, bool *ok)
 	return v;
 }
 
-static void main_on_lister(void *ud, struct lister *l)
+static void main_on_informer(void *ud, struct informer *inf)
 {
-	(void)l;
+	(void)inf;
 	struct app *app = ud;
 	screen_mark_dirty(app);
-	/* Batch mode: stop once every started lister has finished. */
+	/* Batch mode: stop once every started informer has finished its list. */
 	if (!app->screen && app->exit_code == -1) {
-		if ((!app->pods || lister_finished(app->pods)) && (!app->nodes || lister_finished(app->nodes)))
-			loop_stop(app->loop);
+		for (size_t i = 0; i < KUBE_NRESOURCES; i++)
+			if (app->informers[i] && !informer_finished(app->informers[i]))
+				return;
+		loop_stop(app->loop);
 	}
 }
 
-static struct lister_config main_lister_config(const struct app *app, bool once)
+static struct informer_config main_informer_config(const struct app *app, bool once)
 {
-	struct lister_config cfg = {
+	struct informer_config cfg = {
 		.server = app->server,
 		.ns = app->ns,
 		.opts = { .token = app->token, .ca_file = app->ca_file, .insecure = app->insecure,
-			  .timeout_ms = once ? 20000 : 15000, .connect_timeout_ms = 5000 },
-		.interval_ms = 2000,
+			  .timeout_ms = once ? 20000 : 30000, .connect_timeout_ms = 5000 },
 		.page_limit = 500,
 		.once = once,
 	};
 	return cfg;
 }
 
+/* Creates (if needed) and starts the informer of resource r. */
+static void main_follow(struct app *app, enum kube_resource r, const struct informer_config *cfg)
+{
+	if (app->informers[r])
+		return;
+	app->informers[r] = informer_new(app->loop, app->http, &app->model, r, cfg, main_on_informer, app);
+	informer_start(app->informers[r]);
+}
+
 static int main_batch(struct app *app, const char **panels, size_t npanels)
 {
-	bool want_pods = false, want_nodes = false;
-	for (size_t i = 0; i < npanels; i++) {
-		if (strcmp(panels[i], "pods") == 0)
-			want_pods = true;
-		else if (strcmp(panels[i], "nodes") == 0)
-			want_nodes = want_pods = true; /* PODS column counts pods per node */
+	app->exit_code = -1; /* batch marker for main_on_informer */
+	return run_panels(app, panels, npanels);
+}
+
+/* Loads the connection like kubectl: kubeconfig files and flags (kube/kubeconfig has the
+ * rules).  NULL with a one-line reason in err; "no kubeconfig" names the files looked at. */
+static struct kube_conn *main_load_conn(const struct kube_flags *flags, char *err, size_t cap)
+{
+	struct kube_env env;
+	kubeconfig_env_from_process(&env);
+	char *why = NULL;
+	struct kube_conn *conn = kubeconfig_load(flags, &env, &why);
+	if (conn)
+		return conn;
+	if (why && strncmp(why, "no kubeconfig found", 19) == 0) {
+		if (env.kubeconfig && env.kubeconfig[0])
+			snprintf(err, cap, "no kubeconfig and no --server: none of KUBECONFIG=%.400s exists "
+				 "or has content; pass --server URL or --kubeconfig FILE", env.kubeconfig);
+		else
+			snprintf(err, cap, "no kubeconfig and no --server: looked at %.400s/.kube/config "
+				 "(missing or empty) and found no in-cluster service account; pass --server "
+				 "URL, --kubeconfig FILE or set KUBECONFIG", env.home ? env.home : "$HOME");
+	} else {
+		snprintf(err, cap, "%s", why ? why : "cannot load the kubeconfig");
 	}
-	app->exit_code = -1; /* batch marker for main_on_lister */
-	struct lister_config cfg = main_lister_config(app, true);
-	if (want_pods)
-		app->pods = lister_new(app->loop, app->http, &app->model, LISTER_PODS, &cfg, main_on_lister, app);
-	if (want_nodes)
-		app->nodes = lister_new(app->loop, app->http, &app->model, LISTER_NODES, &cfg, main_on_lister, app);
-	if (app->pods)
-		lister_refresh(app->pods);
-	if (app->nodes)
-		lister_refresh(app->nodes);
-	loop_run(app->loop);
-	struct lister *ls[] = { app->pods, app->nodes };
-	for (size_t i = 0; i < 2; i++) {
-		if (ls[i] && lister_state(ls[i]) != LISTER_OK) {
-			long st = lister_error_status(ls[i]);
-			const char *hint = st == 401 ? " (the server refused the credentials)"
-					   : st == 403 ? " (not allowed to list this resource)" : "";
-			char msg[2400];
-			snprintf(msg, sizeof(msg), "%s: %s%s", app->server, lister_error(ls[i]), hint);
-			return main_fail("%s", msg);
-		}
+	free(why);
+	return NULL;
+}
+
+/* Server and namespace of the app from the connection: -A wins, then -n or the
+ * context's namespace, else all namespaces (an incident console looks everywhere). */
+static void main_apply_conn(struct app *app)
+{
+	const struct kube_conn *conn = auth_conn(app->auth);
+	size_t slen = strlen(conn->server);
+	while (slen > 0 && conn->server[slen - 1] == '/')
+		slen--;
+	free(app->server);
+	app->server = xstrndup(conn->server, slen);
+	free(app->ns);
+	app->ns = !app->all_namespaces && conn->namespace_set ? xstrdup(conn->namespace_) : NULL;
+}
+
+static void main_on_auth(void *ud)
+{
+	screen_mark_dirty(ud);
+}
+
+/* app->use_context: the `ctx NAME` command. */
+static int main_use_context(struct app *app, const char *name, char *err, size_t cap)
+{
+	/* The command line's cluster/user/server/token belonged to the first context. */
+	struct kube_flags fl = { .kubeconfig = app->kflags.kubeconfig, .context = name };
+	struct kube_conn *conn = main_load_conn(&fl, err, cap);
+	if (!conn)
+		return -1;
+	for (size_t i = 0; i < KUBE_NRESOURCES; i++) {
+		informer_free(app->informers[i]);
+		app->informers[i] = NULL;
 	}
-	time_t now = time(NULL);
-	for (size_t i = 0; i < npanels; i++) {
-		size_t idx = strcmp(panels[i], "nodes") == 0 ? APP_PANE_NODES : APP_PANE_PODS;
-		if (npanels > 1 && i > 0)
-			fputc('\n', stdout);
-		pane_print_table(&app->panes[idx], &app->model, now, stdout);
+	auth_free(app->auth);
+	app->auth = auth_new(app->loop, conn, false);
+	auth_attach(app->auth, app->http);
+	auth_set_notify(app->auth, main_on_auth, app);
+	if (app->token) {
+		memset(app->token, 0, strlen(app->token));
+		free(app->token);
+		app->token = NULL;
 	}
-	return fflush(stdout) == 0 ? 0 : 2;
+	app->kflags.token = NULL;
+	app->all_namespaces = false;
+	main_apply_conn(app);
+	model_free(&app->model);
+	model_init(&app->model);
+	struct informer_config cfg = main_informer_config(app, false);
+	for (size_t r = 0; r < KUBE_NRESOURCES; r++)
+		main_follow(app, (enum kube_resource)r, &cfg);
+	screen_mark_dirty(app);
+	return 0;
 }
 
 static int main_console(struct app *app)
@@ -177,11 +241,9 @@ static int main_console(struct app *app)
 	char err[600];
 	if (screen_start(app, err, sizeof(err)) < 0)
 		return main_fail("%s", err);
-	struct lister_config cfg = main_lister_config(app, false);
-	app->pods = lister_new(app->loop, app->http, &app->model, LISTER_PODS, &cfg, main_on_lister, app);
-	app->nodes = lister_new(app->loop, app->http, &app->model, LISTER_NODES, &cfg, main_on_lister, app);
-	lister_refresh(app->pods);
-	lister_refresh(app->nodes);
+	struct informer_config cfg = main_informer_config(app, false);
+	for (size_t r = 0; r < KUBE_NRESOURCES; r++)
+		main_follow(app, (enum kube_resource)r, &cfg);
 	for (size_t i = 0; i < app->nstartup && !app->quit; i++)
 		screen_run_line(app, app->startup_cmds[i]);
 	if (!app->quit)
@@ -201,7 +263,8 @@ static void main_setup_locale(void)
 
 enum {
 	OPT_SERVER = 256, OPT_TOKEN_FILE, OPT_BATCH, OPT_PANEL, OPT_EXIT_FRAMES, OPT_KEYMAP,
-	OPT_CA, OPT_INSECURE, OPT_VERSION,
+	OPT_CA, OPT_INSECURE, OPT_VERSION, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER, OPT_USER,
+	OPT_TOKEN,
 };
 
 int main(int argc, char **argv)
@@ -209,6 +272,11 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "server", required_argument, NULL, OPT_SERVER },
 		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
+		{ "token", required_argument, NULL, OPT_TOKEN },
+		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
+		{ "context", required_argument, NULL, OPT_CONTEXT },
+		{ "cluster", required_argument, NULL, OPT_CLUSTER },
+		{ "user", required_argument, NULL, OPT_USER },
 		{ "certificate-authority", required_argument, NULL, OPT_CA },
 		{ "insecure-skip-tls-verify", no_argument, NULL, OPT_INSECURE },
 		{ "namespace", required_argument, NULL, 'n' },
@@ -228,6 +296,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	bool batch = false, ok;
+	struct kube_conn *conn = NULL;
 	int rc = 0;
 	const char *server = NULL, *token_file = NULL, *keymap_file = NULL;
 	const char **panels = xcalloc((size_t)argc + 1, sizeof(*panels));
@@ -251,22 +320,41 @@ int main(int argc, char **argv)
 			token_file = optarg;
 			break;
 		case OPT_CA:
-			app.ca_file = optarg;
+			app.kflags.ca_file = optarg;
 			break;
 		case OPT_INSECURE:
-			app.insecure = true;
+			app.kflags.insecure = true;
+			break;
+		case OPT_TOKEN:
+			app.kflags.token = optarg;
+			break;
+		case OPT_KUBECONFIG:
+			app.kflags.kubeconfig = optarg;
+			break;
+		case OPT_CONTEXT:
+			app.kflags.context = optarg;
+			break;
+		case OPT_CLUSTER:
+			app.kflags.cluster = optarg;
+			break;
+		case OPT_USER:
+			app.kflags.user = optarg;
 			break;
 		case 'n':
-			if (!lister_namespace_valid(optarg)) {
+			if (!informer_namespace_valid(optarg)) {
 				rc = main_fail("-n: '%s' is not a namespace name (lowercase a-z, 0-9, '-')", optarg);
 				goto out;
 			}
 			free(app.ns);
 			app.ns = xstrdup(optarg);
+			app.kflags.namespace_ = optarg;
+			app.all_namespaces = false;
 			break;
 		case 'A':
 			free(app.ns);
 			app.ns = NULL;
+			app.kflags.namespace_ = NULL;
+			app.all_namespaces = true;
 			break;
 		case 'c':
 			app.startup_cmds[app.nstartup++] = optarg;
@@ -278,8 +366,8 @@ int main(int argc, char **argv)
 			batch = true;
 			break;
 		case OPT_PANEL:
-			if (strcmp(optarg, "pods") != 0 && strcmp(optarg, "nodes") != 0) {
-				rc = main_fail("--panel: unknown panel '%s' (pods, nodes)", optarg);
+			if (run_pane_index(optarg) < 0) {
+				rc = main_fail("--panel: unknown panel '%s' (pods, nodes, workloads, events)", optarg);
 				goto out;
 			}
 			panels[npanels++] = optarg;
@@ -305,25 +393,45 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc) {
+	/* `warroom [options] run 'COMMAND'`: one command, no console. */
+	const char *run_line = NULL;
+	if (optind < argc && strcmp(argv[optind], "run") == 0) {
+		if (optind + 2 != argc) {
+			rc = main_fail("%s", optind + 1 == argc ? "run: needs a COMMAND (e.g. warroom run pods)"
+								 : "run: takes one COMMAND; quote it (warroom run 'describe pod/NAME')");
+			goto out;
+		}
+		run_line = argv[optind + 1];
+		if (batch || app.nstartup) {
+			rc = main_fail("%s", "run: cannot be combined with --batch or -c");
+			goto out;
+		}
+		struct command_call rcall;
+		char rerr[400];
+		if (commands_parse(run_line, &rcall, rerr, sizeof(rerr)) < 0) {
+			rc = main_fail("run: %s", rerr);
+			goto out;
+		}
+	} else if (optind < argc) {
 		rc = main_fail("unexpected argument '%s' (see --help)", argv[optind]);
 		goto out;
 	}
-	if (!server) {
-		rc = main_fail("%s", "no --server given; reading kubeconfig comes with issue 3, so "
-				     "pass --server URL (e.g. the URL warroom-sim prints)");
-		goto out;
-	}
-	if (!main_url_ok(server)) {
+	if (server && !main_url_ok(server)) {
 		rc = main_fail("--server '%s': expected http://HOST[:PORT][/PATH] or https://..., printable, no query", server);
 		goto out;
 	}
-	size_t slen = strlen(server);
-	while (slen > 0 && server[slen - 1] == '/')
-		slen--;
-	app.server = xstrndup(server, slen);
-	if (token_file && main_read_token(token_file, &app.token) != 0) {
-		rc = 2;
+	app.kflags.server = server;
+	if (token_file) {
+		if (main_read_token(token_file, &app.token) != 0) {
+			rc = 2;
+			goto out;
+		}
+		app.kflags.token = app.token;
+	}
+	char connerr[2048];
+	conn = main_load_conn(&app.kflags, connerr, sizeof(connerr));
+	if (!conn) {
+		rc = main_fail("%s", connerr);
 		goto out;
 	}
 	if (!batch && npanels) {
@@ -348,11 +456,22 @@ int main(int argc, char **argv)
 
 	app.loop = loop_new();
 	app.http = http_client_new(app.loop);
+	app.auth = auth_new(app.loop, conn, batch && isatty(STDIN_FILENO));
+	conn = NULL;
+	auth_attach(app.auth, app.http);
+	auth_set_notify(app.auth, main_on_auth, &app);
+	app.use_context = main_use_context;
+	main_apply_conn(&app);
 	model_init(&app.model);
 	pane_init(&app.panes[APP_PANE_PODS], &pane_pods_ops);
 	pane_init(&app.panes[APP_PANE_NODES], &pane_nodes_ops);
+	pane_init(&app.panes[APP_PANE_WORKLOADS], &pane_workloads_ops);
+	pane_init(&app.panes[APP_PANE_EVENTS], &pane_events_ops);
 
-	if (batch) {
+	if (run_line) {
+		app.exit_code = -1; /* no screen: informers stop the loop when listed */
+		rc = run_command(&app, run_line);
+	} else if (batch) {
 		if (npanels == 0)
 			panels[npanels++] = "pods";
 		rc = main_batch(&app, panels, npanels);
@@ -361,8 +480,11 @@ int main(int argc, char **argv)
 	}
 
 out:
-	lister_free(app.pods);
-	lister_free(app.nodes);
+	describe_view_free(app.describe);
+	kube_conn_free(conn);
+	auth_free(app.auth);
+	for (size_t i = 0; i < KUBE_NRESOURCES; i++)
+		informer_free(app.informers[i]);
 	http_client_free(app.http);
 	for (size_t i = 0; i < APP_NPANES; i++)
 		pane_free(&app.panes[i]);

@@ -24,7 +24,7 @@
 #include <wchar.h>
 
 enum screen_mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_HELP };
-enum { SCREEN_FRAME_MS = 33, SCREEN_TICK_MS = 1000, SCREEN_STALE_S = 10 };
+enum { SCREEN_FRAME_MS = 33, SCREEN_TICK_MS = 1000 };
 enum { PAIR_BAD = 1, PAIR_WARN, PAIR_BAR, PAIR_BAR_BAD };
 /* Line buffers: a line is at most this many columns of up to 4-byte characters. */
 enum { SCREEN_MAX_COLS = 1024, SCREEN_LINE = SCREEN_MAX_COLS * 4 + 8 };
@@ -95,15 +95,16 @@ static void screen_set_namespace(struct app *app, const char *arg)
 	const char *ns = arg;
 	if (strcmp(arg, "all") == 0 || strcmp(arg, "-A") == 0 || strcmp(arg, "*") == 0) {
 		ns = NULL;
-	} else if (!lister_namespace_valid(arg)) {
+	} else if (!informer_namespace_valid(arg)) {
 		screen_message(app, true, "ns: '%.64s' is not a namespace name (lowercase a-z, 0-9, '-')",
 			       arg);
 		return;
 	}
 	free(app->ns);
 	app->ns = ns ? xstrdup(ns) : NULL;
-	if (app->pods)
-		lister_set_namespace(app->pods, app->ns);
+	for (size_t i = 0; i < KUBE_NRESOURCES; i++)
+		if (app->informers[i])
+			informer_set_namespace(app->informers[i], app->ns);
 	screen_message(app, false, "namespace: %s", ns ? ns : "all");
 }
 
@@ -144,10 +145,9 @@ void screen_exec(struct app *app, const struct command_call *call)
 		screen_set_namespace(app, call->arg);
 		break;
 	case CMD_REFRESH:
-		if (app->pods)
-			lister_refresh(app->pods);
-		if (app->nodes)
-			lister_refresh(app->nodes);
+		for (size_t i = 0; i < KUBE_NRESOURCES; i++)
+			if (app->informers[i])
+				informer_start(app->informers[i]);
 		screen_message(app, false, "refreshing");
 		break;
 	case CMD_MOVE_UP:
@@ -189,6 +189,14 @@ void screen_exec(struct app *app, const struct command_call *call)
 		if (s)
 			s->message[0] = '\0';
 		break;
+	case CMD_WORKLOADS:
+	case CMD_EVENTS:
+	case CMD_DESCRIBE:
+	case CMD_SORT:
+	case CMD_SORT_NEXT:
+	case CMD_CTX:
+		screen_message(app, true, "%s: not available yet", commands_table[call->id].name);
+		break;
 	case CMD__COUNT:
 		break;
 	}
@@ -229,48 +237,26 @@ static void screen_put(struct screen *s, int y, int width, const char *text, att
 
 static void screen_status_text(struct app *app, char *out, size_t cap, bool *bad)
 {
-	long long now = loop_now_ms();
-	struct lister *ls[] = { app->pods, app->nodes };
-	const char *state = "ok";
-	const char *error = NULL;
-	long retry = 0;
-	long long oldest = -1;
-	for (size_t i = 0; i < sizeof(ls) / sizeof(ls[0]); i++) {
-		if (!ls[i])
-			continue;
-		enum lister_state st = lister_state(ls[i]);
-		if (st == LISTER_ERROR && !error) {
-			error = lister_error(ls[i]);
-			retry = lister_retry_in_s(ls[i]);
-		} else if (st == LISTER_LISTING && strcmp(state, "ok") == 0) {
-			state = "listing";
-		}
-		long long ok = lister_last_ok_ms(ls[i]);
-		if (oldest < 0 || ok < oldest)
-			oldest = ok;
-	}
-	/* Age of the data shown: the older source decides, so stale data never looks fresh. */
-	char age[64];
-	*bad = error != NULL;
-	if (oldest <= 0) {
-		snprintf(age, sizeof(age), "no data yet");
-	} else {
-		long long secs = (now - oldest) / 1000;
-		if (secs > SCREEN_STALE_S) {
-			snprintf(age, sizeof(age), "STALE: data %llds old", secs);
-			*bad = true;
-		} else {
-			snprintf(age, sizeof(age), "data %llds old", secs);
-		}
-	}
+	/* Connection state and data age per source come from kube/informer, so stale data
+	 * never looks fresh: "watching", "pods reconnecting 3s, stale 40s  ERROR". */
+	char state[1600];
+	informer_describe_sources(app->informers, KUBE_NRESOURCES, loop_now_ms(), state, sizeof(state), bad);
 	char raw[2048];
 	const char *server = strncmp(app->server, "http://", 7) == 0 ? app->server + 7 : app->server;
-	if (error)
-		snprintf(raw, sizeof(raw), " warroom  %s  ns:%s  %s  error: %s%s", server,
-			 app->ns ? app->ns : "all", age, error, retry ? " (retrying)" : "");
-	else
-		snprintf(raw, sizeof(raw), " warroom  %s  ns:%s  %s  %s", server,
-			 app->ns ? app->ns : "all", state, age);
+	/* Connection notes (kube/auth): unverified TLS, a running or failed exec plugin. */
+	char note[700] = "";
+	const struct kube_conn *conn = app->auth ? auth_conn(app->auth) : NULL;
+	const char *plugin = app->auth ? auth_state_text(app->auth) : "";
+	if (conn && conn->insecure)
+		snprintf(note, sizeof(note), "  ! insecure-skip-tls-verify");
+	else if (conn && conn->nwarnings)
+		snprintf(note, sizeof(note), "  ! %.300s", conn->warnings[0]);
+	if (plugin[0]) {
+		size_t n = strlen(note);
+		snprintf(note + n, sizeof(note) - n, "  auth: %.300s", plugin);
+		*bad = *bad || strcmp(plugin, "exec plugin running") != 0;
+	}
+	snprintf(raw, sizeof(raw), " warroom  %s  ns:%s%s  %s", server, app->ns ? app->ns : "all", note, state);
 	text_sanitize(raw, strlen(raw), out, cap);
 }
 
@@ -328,14 +314,14 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 		attrset(A_NORMAL);
 	}
 	if (p->nrows == 0 && rows > 0) {
-		struct lister *l = idx == APP_PANE_PODS ? app->pods : app->nodes;
+		struct informer *l = app->informers[idx == APP_PANE_PODS ? KUBE_PODS : KUBE_NODES];
 		char empty[400];
 		if (p->total > 0)
 			snprintf(empty, sizeof(empty), "  (no %s match '%s'; Esc clears the filter)",
 				 p->ops->name, p->filter);
-		else if (l && lister_last_ok_ms(l) == 0)
+		else if (l && !informer_has_synced(l))
 			snprintf(empty, sizeof(empty), "  (%s...)",
-				 lister_state(l) == LISTER_ERROR ? "waiting for the server" : "listing");
+				 informer_state(l) == INFORMER_LISTING ? "listing" : "waiting for the server");
 		else
 			snprintf(empty, sizeof(empty), "  (no %s)", p->ops->name);
 		text_sanitize(empty, strlen(empty), safe, sizeof(safe));

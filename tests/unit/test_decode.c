@@ -171,9 +171,143 @@ static void test_time(void **state)
 	assert_int_equal(decode_time(""), 0);
 }
 
+static void test_deployment_list(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = slurp("deploymentlist.json", &len);
+	struct model m;
+	struct decode_meta meta;
+	char err[256];
+	model_init(&m);
+	assert_int_equal(decode_list(KUBE_DEPLOYMENTS, buf, len, &m, &meta, err, sizeof(err)), 0);
+	assert_int_equal(meta.items, 2);
+	assert_string_equal(meta.resource_version, "190");
+	assert_true(meta.cont[0] != '\0');
+	struct model_workload *w = model_workload_find(&m, MODEL_DEPLOYMENT, "ingest", "ingest-broker");
+	assert_non_null(w);
+	assert_int_equal(w->desired, 1);
+	assert_int_equal(w->ready, 1);
+	assert_int_equal(w->updated, 1);
+	assert_int_equal(w->available, 1);
+	assert_string_equal(w->images, "quay.io/ingest/broker:0.9.3");
+	assert_int_equal(w->generation, 1);
+	assert_int_equal(w->observed_generation, 1);
+	assert_true(w->created > 0);
+	assert_int_equal(model_workload_severity(w), SEV_OK);
+	/* A StatefulSet list is not a DeploymentList. */
+	assert_int_equal(decode_list(KUBE_STATEFULSETS, buf, len, &m, &meta, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "expected StatefulSetList, got kind 'DeploymentList'"));
+	model_free(&m);
+	free(buf);
+}
+
+static void test_statefulset_list_and_odd_workloads(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = slurp("statefulsetlist.json", &len);
+	struct model m;
+	struct decode_meta meta;
+	char err[256];
+	model_init(&m);
+	assert_int_equal(decode_list(KUBE_STATEFULSETS, buf, len, &m, &meta, err, sizeof(err)), 0);
+	struct model_workload *w = model_workload_find(&m, MODEL_STATEFULSET, "ingest", "mongo");
+	assert_non_null(w);
+	assert_string_equal(w->images, "mongo:4.4.18");
+	assert_non_null(strstr(w->selector, "="));
+	assert_null(model_workload_find(&m, MODEL_DEPLOYMENT, "ingest", "mongo"));
+	free(buf);
+	/* Defaults and a rollout in progress: replicas absent means 1, a newer generation
+	 * than observed is a warning, several containers are joined, expressions rendered. */
+	const char *odd = "{\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"generation\":5},"
+			  "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\"},\"matchExpressions\":"
+			  "[{\"key\":\"tier\",\"operator\":\"In\",\"values\":[\"a\",\"b\"]}]},"
+			  "\"template\":{\"spec\":{\"containers\":[{\"image\":\"nginx:1.25\"},{\"image\":\"envoy:v1\"}]}}},"
+			  "\"status\":{\"observedGeneration\":4,\"readyReplicas\":1,\"updatedReplicas\":1,\"availableReplicas\":1}}";
+	json_t *obj = json_loads(odd, 0, NULL);
+	assert_non_null(obj);
+	struct model_workload d;
+	char images[64], sel[64];
+	assert_int_equal(decode_workload(obj, MODEL_DEPLOYMENT, &d, images, sizeof(images), sel, sizeof(sel)), 0);
+	assert_int_equal(d.desired, 1);
+	assert_string_equal(d.images, "nginx:1.25,envoy:v1");
+	assert_string_equal(d.selector, "app=web,tier in (a,b)");
+	assert_int_equal(model_workload_severity(&d), SEV_WARN);
+	d.observed_generation = 5;
+	assert_int_equal(model_workload_severity(&d), SEV_OK);
+	d.desired = 3;
+	d.ready = 0;
+	assert_int_equal(model_workload_severity(&d), SEV_BAD);
+	/* Tiny buffers cut cleanly. */
+	char tiny[8];
+	assert_int_equal(decode_workload(obj, MODEL_DEPLOYMENT, &d, tiny, sizeof(tiny), sel, sizeof(sel)), 0);
+	assert_true(strlen(d.images) < sizeof(tiny));
+	json_decref(obj);
+	model_free(&m);
+}
+
+static void test_event_list(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = slurp("eventlist.json", &len);
+	struct model m;
+	struct decode_meta meta;
+	char err[256];
+	model_init(&m);
+	assert_int_equal(decode_list(KUBE_EVENTS, buf, len, &m, &meta, err, sizeof(err)), 0);
+	assert_int_equal(meta.items, 2);
+	assert_int_equal(meta.skipped, 1);
+	struct model_event *e = model_event_find(&m, "ingest", "ingest-core-5c6d7f8b9-abcde.17c1a2b3c4d5e6f7");
+	assert_non_null(e);
+	assert_string_equal(e->type, "Warning");
+	assert_string_equal(e->reason, "BackOff");
+	assert_string_equal(e->obj_kind, "Pod");
+	assert_string_equal(e->obj_name, "ingest-core-5c6d7f8b9-abcde");
+	assert_string_equal(e->obj_ns, "ingest");
+	assert_string_equal(e->source, "kubelet");
+	assert_int_equal(e->count, 42);
+	assert_int_equal(e->first, 1714557600);        /* 2024-05-01T10:00:00Z */
+	assert_int_equal(e->last, 1714557600 + 1800);
+	/* events.k8s.io style: eventTime and series instead of count/timestamps. */
+	e = model_event_find(&m, "ingest", "ingest-broker.17c1a2b3c4d5e6f8");
+	assert_non_null(e);
+	assert_int_equal(e->count, 3);
+	assert_int_equal(e->first, 1714561200);        /* 11:00 */
+	assert_int_equal(e->last, 1714561200 + 300);   /* series.lastObservedTime 11:05 */
+	assert_string_equal(e->source, "deployment-controller");
+	assert_string_equal(e->type, "Normal");
+	model_free(&m);
+	free(buf);
+}
+
+static void test_namespace_list(void **state)
+{
+	(void)state;
+	size_t len;
+	char *buf = slurp("namespacelist.json", &len);
+	struct model m;
+	struct decode_meta meta;
+	char err[256];
+	model_init(&m);
+	assert_int_equal(decode_list(KUBE_NAMESPACES, buf, len, &m, &meta, err, sizeof(err)), 0);
+	assert_true(m.nnamespaces >= 5);
+	struct model_namespace *n = model_namespace_find(&m, "kube-system");
+	assert_non_null(n);
+	assert_string_equal(n->phase, "Active");
+	assert_string_equal(m.namespaces[0]->name, "default"); /* sorted by name */
+	model_free(&m);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_deployment_list),
+		cmocka_unit_test(test_statefulset_list_and_odd_workloads),
+		cmocka_unit_test(test_event_list),
+		cmocka_unit_test(test_namespace_list),
 		cmocka_unit_test(test_pod_list),
 		cmocka_unit_test(test_pod_list_pages_and_continue),
 		cmocka_unit_test(test_node_list),

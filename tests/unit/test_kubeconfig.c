@@ -265,7 +265,7 @@ static void test_errors(void **state)
 			  "  context: {cluster: c}\n", NULL,
 			  "no context chosen: set current-context or pass --context; contexts: a, b");
 	expect_file_error("contexts:\n- name: a\n  context: {cluster: c}\n", "x",
-			  "context \"x\" not found in %s");
+			  "context \"x\" not found in %s; contexts: a");
 	expect_file_error("current-context: gone\n", NULL,
 			  "%s:1: current-context \"gone\" not found in %s");
 	expect_file_error("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\n", NULL,

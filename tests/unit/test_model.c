@@ -147,9 +147,105 @@ static void test_format_age(void **state)
 	assert_string_equal(out, "<invalid>");
 }
 
+static void test_workloads_events_namespaces_and_kind_versions(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct model_workload d = { .kind = MODEL_DEPLOYMENT, .ns = "shop", .name = "web", .desired = 3,
+				    .ready = 3, .images = "nginx:1.25" };
+	struct model_workload s = { .kind = MODEL_STATEFULSET, .ns = "shop", .name = "web", .desired = 1 };
+	model_workload_upsert(&m, &d);
+	model_workload_upsert(&m, &s);
+	assert_int_equal(m.nworkloads, 2); /* same ns/name, different kinds: two objects */
+	assert_int_equal(m.workloads_version, 2);
+	assert_int_equal(m.pods_version, 0);
+	assert_string_equal(model_workload_find(&m, MODEL_DEPLOYMENT, "shop", "web")->images, "nginx:1.25");
+	assert_string_equal(model_workload_find(&m, MODEL_STATEFULSET, "shop", "web")->images, "");
+	assert_string_equal(model_workload_kind_name(MODEL_STATEFULSET), "StatefulSet");
+
+	/* A deployments re-list that no longer has web removes it, never the statefulset. */
+	model_workloads_begin_snapshot(&m, MODEL_DEPLOYMENT);
+	model_workloads_end_snapshot(&m, MODEL_DEPLOYMENT, NULL);
+	assert_null(model_workload_find(&m, MODEL_DEPLOYMENT, "shop", "web"));
+	assert_non_null(model_workload_find(&m, MODEL_STATEFULSET, "shop", "web"));
+	assert_false(model_workload_delete(&m, MODEL_DEPLOYMENT, "shop", "web"));
+	assert_true(model_workload_delete(&m, MODEL_STATEFULSET, "shop", "web"));
+	assert_int_equal(m.nworkloads, 0);
+
+	unsigned long wv = m.workloads_version;
+	struct model_event e = { .ns = "shop", .name = "web.1", .obj_kind = "Pod", .obj_name = "web-1",
+				 .reason = "BackOff", .message = "back-off", .count = 2 };
+	snprintf(e.type, sizeof(e.type), "Warning");
+	model_event_upsert(&m, &e);
+	e.count = 3;
+	model_event_upsert(&m, &e); /* the server bumped count: same key, replaced */
+	assert_int_equal(m.nevents, 1);
+	assert_int_equal(model_event_find(&m, "shop", "web.1")->count, 3);
+	assert_string_equal(model_event_find(&m, "shop", "web.1")->source, "");
+	assert_int_equal(m.events_version, 2);
+	assert_int_equal(m.workloads_version, wv);
+	e.ns = "other";
+	e.name = "x.2";
+	model_event_upsert(&m, &e);
+	/* A namespaced re-list of "shop" that is empty keeps the other namespace's event. */
+	model_events_begin_snapshot(&m);
+	model_events_end_snapshot(&m, "shop");
+	assert_null(model_event_find(&m, "shop", "web.1"));
+	assert_non_null(model_event_find(&m, "other", "x.2"));
+	assert_false(model_event_delete(&m, "shop", "web.1"));
+
+	struct model_namespace n = { .name = "shop" };
+	snprintf(n.phase, sizeof(n.phase), "Active");
+	model_namespace_upsert(&m, &n);
+	n.name = "alpha";
+	model_namespace_upsert(&m, &n);
+	assert_string_equal(m.namespaces[0]->name, "alpha");
+	assert_int_equal(m.namespaces_version, 2);
+	model_namespaces_begin_snapshot(&m);
+	n.name = "shop";
+	model_namespace_upsert(&m, &n);
+	model_namespaces_end_snapshot(&m);
+	assert_int_equal(m.nnamespaces, 1);
+	assert_non_null(model_namespace_find(&m, "shop"));
+	assert_true(model_namespace_delete(&m, "shop"));
+	assert_int_equal(m.nnamespaces, 0);
+	model_free(&m);
+}
+
+static void test_apply_order_sequences(void **state)
+{
+	(void)state;
+	/* What a watch does to the model, in order: add, update, delete, delete unknown,
+	 * update unknown (inserts), re-list snapshot (removes ghosts). */
+	struct model m;
+	model_init(&m);
+	put_pod(&m, "a", "p1", "Pending", false);
+	put_pod(&m, "a", "p1", "Running", true);
+	put_pod(&m, "a", "p2", "Running", true);
+	assert_true(model_pod_delete(&m, "a", "p1"));
+	assert_false(model_pod_delete(&m, "a", "p1"));
+	put_pod(&m, "a", "p3", "Running", true);
+	assert_int_equal(m.npods, 2);
+	unsigned long pv = m.pods_version, nv = m.nodes_version;
+	model_pods_begin_snapshot(&m);
+	put_pod(&m, "a", "p3", "Running", true);
+	put_pod(&m, "a", "p4", "Running", true);
+	model_pods_end_snapshot(&m, NULL);
+	assert_null(model_pod_find(&m, "a", "p2"));
+	assert_non_null(model_pod_find(&m, "a", "p3"));
+	assert_non_null(model_pod_find(&m, "a", "p4"));
+	assert_int_equal(m.npods, 2);
+	assert_true(m.pods_version > pv);
+	assert_int_equal(m.nodes_version, nv);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_workloads_events_namespaces_and_kind_versions),
+		cmocka_unit_test(test_apply_order_sequences),
 		cmocka_unit_test(test_pods_sorted_by_namespace_then_name),
 		cmocka_unit_test(test_update_replaces_and_delete_removes),
 		cmocka_unit_test(test_snapshot_deletes_vanished),
