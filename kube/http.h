@@ -62,7 +62,7 @@ struct http_tls {
 	const char *key_pem;            /* client-key-data */
 	size_t key_pem_len;
 	bool insecure;                  /* insecure-skip-tls-verify */
-	const char *tls_server_name;    /* name to verify (and send as SNI) instead of the host */
+	const char *tls_server_name;    /* not applied yet (libcurl 7.88 has no SNI override) */
 	const char *proxy_url;
 	const char *username;           /* basic auth */
 	const char *password;

@@ -137,4 +137,13 @@ kc5=$(kubeconfig execfail.yaml "exec:" "  apiVersion: client.authentication.k8s.
 "$WR" --batch --kubeconfig "$kc5" >/dev/null 2>"$T_TMP/err"; rc=$?
 t_eq "failing plugin: exit 2" 2 "$rc"
 t_contains "failing plugin: its error" 'exec plugin "exec-plugin.sh": exit status 3: ERROR: you are not logged in' "$(cat "$T_TMP/err")"
+
+# the console with a failing plugin: the error in the status line, keys still answered
+tm_start 220x30 "$WR" --kubeconfig "$kc5"
+if tm_wait 10 "exit status 3"; then t_ok "TUI: the plugin's error is in the status line"
+else t_fail "TUI: the plugin's error is in the status line" "$(tm_screen)"; fi
+tm_keys q
+if wait_until 5 tm_dead; then t_ok "TUI: keys answered while the plugin fails"
+else t_fail "TUI: keys answered while the plugin fails" "$(tm_screen)"; fi
+t_lacks "TUI: no token on screen" "secret-token" "$(tm_screen)"
 t_done
