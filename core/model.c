@@ -19,6 +19,9 @@ static void model_pod_release(struct model_pod *p)
 	free(p->name);
 	free(p->node);
 	free(p->ip);
+	free(p->labels);
+	free(p->containers);
+	free(p->last_exit);
 	free(p);
 }
 
@@ -73,6 +76,9 @@ static void model_pod_copy(struct model_pod *dst, const struct model_pod *src)
 	dst->name = xstrdup(src->name ? src->name : "");
 	dst->node = xstrdup(src->node ? src->node : "");
 	dst->ip = xstrdup(src->ip ? src->ip : "");
+	dst->labels = xstrdup(src->labels ? src->labels : "");
+	dst->containers = xstrdup(src->containers ? src->containers : "");
+	dst->last_exit = xstrdup(src->last_exit ? src->last_exit : "");
 }
 
 void model_pod_upsert(struct model *m, const struct model_pod *p)

@@ -34,6 +34,9 @@ struct model_pod {
 	time_t last_restart;  /* 0 if never */
 	time_t created;       /* metadata.creationTimestamp, 0 if unknown */
 	bool healthy;
+	char *labels;         /* metadata.labels "k=v,k2=v2" in the server's order; "" if none */
+	char *containers;     /* spec.containers names in order, "app,sidecar"; "" if none */
+	char *last_exit;      /* newest lastState.terminated: "exit 1: message"; "" if none */
 	unsigned snap;        /* snapshot generation that last saw this pod */
 };
 

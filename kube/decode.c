@@ -69,6 +69,51 @@ int decode_pod(const json_t *pod, struct model_pod *out)
 	return 0;
 }
 
+/* Appends "sep+text" to out (capacity cap), cutting rather than overflowing. */
+static void decode_append(char *out, size_t cap, const char *sep, const char *text)
+{
+	size_t n = strlen(out);
+	if (n + 1 >= cap)
+		return;
+	snprintf(out + n, cap - n, "%s%s", n ? sep : "", text);
+}
+
+void decode_pod_extra(const json_t *pod, struct model_pod *out, char *labels, size_t lcap,
+		      char *containers, size_t ccap, char *last_exit, size_t ecap)
+{
+	labels[0] = containers[0] = last_exit[0] = '\0';
+	const char *key;
+	json_t *val;
+	json_object_foreach(json_object_get(json_object_get(pod, "metadata"), "labels"), key, val) {
+		if (!json_is_string(val))
+			continue;
+		char kv[600];
+		snprintf(kv, sizeof(kv), "%.250s=%.300s", key, json_string_value(val));
+		decode_append(labels, lcap, ",", kv);
+	}
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c)
+		decode_append(containers, ccap, ",", decode_str(c, "name"));
+	const char *newest = NULL;
+	json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"), i, c) {
+		const json_t *t = json_object_get(json_object_get(c, "lastState"), "terminated");
+		const char *fin = decode_str(t, "finishedAt");
+		if (!t || (newest && strcmp(fin, newest) <= 0))
+			continue;
+		newest = fin;
+		const char *msg = decode_str(t, "message");
+		if (!*msg)
+			msg = decode_str(t, "reason");
+		snprintf(last_exit, ecap, "exit %lld%s%.400s",
+			 (long long)json_integer_value(json_object_get(t, "exitCode")), *msg ? ": " : "",
+			 msg);
+	}
+	out->labels = labels;
+	out->containers = containers;
+	out->last_exit = last_exit;
+}
+
 /* ROLES as kubectl prints them: node-role.kubernetes.io/ROLE labels and the older
  * kubernetes.io/role=ROLE label, sorted, comma-joined; "<none>" without any. */
 static void decode_node_roles(const json_t *labels, char *out, size_t cap)

@@ -49,6 +49,11 @@ int decode_node_list(const char *buf, size_t len, struct model *m, struct decode
  * Returns -1 when metadata.name is missing. */
 int decode_pod(const json_t *pod, struct model_pod *out);
 int decode_node(const json_t *node, struct model_node *out);
+/* The pod fields the log pane needs, written to the caller's buffers (cut at their
+ * capacity) and pointed to from *out: labels "k=v,...", container names "a,b", and the
+ * newest container termination "exit 1: message" (lastState.terminated). */
+void decode_pod_extra(const json_t *pod, struct model_pod *out, char *labels, size_t lcap,
+		      char *containers, size_t ccap, char *last_exit, size_t ecap);
 
 /* Parses a list page of resource r (kind checked) and upserts every item; as above. */
 int decode_list(enum kube_resource r, const char *buf, size_t len, struct model *m,

@@ -224,8 +224,11 @@ int decode_apply(enum kube_resource r, const json_t *obj, bool deleted, struct m
 	switch (r) {
 	case KUBE_PODS: {
 		struct model_pod p;
+		char labels[2048], containers[512], last_exit[512];
 		if (decode_pod(obj, &p) < 0)
 			return -1;
+		decode_pod_extra(obj, &p, labels, sizeof(labels), containers, sizeof(containers),
+				 last_exit, sizeof(last_exit));
 		model_pod_upsert(m, &p);
 		break;
 	}

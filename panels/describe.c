@@ -160,3 +160,8 @@ void describe_view_scroll(struct describe_view *v, long delta, size_t height)
 		top = 0;
 	v->top = (size_t)top;
 }
+
+enum model_severity describe_view_sev(const struct describe_view *v, size_t i)
+{
+	return i < v->text.n ? v->text.lines[i].sev : SEV_OK;
+}

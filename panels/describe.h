@@ -45,6 +45,9 @@ void describe_view_free(struct describe_view *v);
 
 /* Line i sanitised for the terminal into out (empty when i is past the end). */
 void describe_view_line(const struct describe_view *v, size_t i, char *out, size_t cap);
+/* Severity of line i (SEV_OK past the end); curses' term.h defines `lines`, so the
+ * screen asks here rather than reading v->text. */
+enum model_severity describe_view_sev(const struct describe_view *v, size_t i);
 /* Scrolls by delta lines, clamped so that a page of `height` lines stays filled. */
 void describe_view_scroll(struct describe_view *v, long delta, size_t height);
 

@@ -12,6 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* memmem without _GNU_SOURCE: first occurrence of needle in [hay, hay+len). */
+static const char *checks_find(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; n <= len && i <= len - n; i++)
+		if (memcmp(hay + i, needle, n) == 0)
+			return hay + i;
+	return NULL;
+}
+
 static int checks_fail(char *err, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -125,36 +135,25 @@ static bool checks_df_line(const struct checks_line *l, int block_div, struct df
 {
 	struct checks_tokens t;
 	checks_tokenize(l, &t);
-	for (size_t i = 1; i + 5 < t.n + 0 || (i + 5 == t.n && 0); i++)
-		(void)0; /* (kept simple below) */
-	for (size_t i = 1; i + 5 <= t.n - (t.n ? 0 : 0) && i + 5 < t.n + 1; i++) {
-		long long num[3];
-		long long blocks;
+	for (size_t i = 1; i + 4 < t.n; i++) {
+		long long blocks, used, avail;
 		int pct;
-		if (i + 5 > t.n - 1 + 1 || i + 5 >= t.n + 1)
-			break;
-		if (i + 5 > t.n - 0 - 1 + 1)
-			break;
-		if (!checks_token_ll(l->s + t.off[i], t.len[i], &blocks) ||
-		    !checks_token_ll(l->s + t.off[i + 1], t.len[i + 1], &num[0]) ||
-		    !checks_token_ll(l->s + t.off[i + 2], t.len[i + 2], &num[1]) ||
-		    !checks_token_pct(l->s + t.off[i + 4], t.len[i + 4], &pct))
-			continue;
-		/* Available may be negative on some systems' df for over-full filesystems. */
-		const char *a = l->s + t.off[i + 3];
-		size_t alen = t.len[i + 3];
+		/* Available may be negative for an over-full filesystem on some systems. */
+		const char *a = l->s + t.off[i + 2];
+		size_t alen = t.len[i + 2];
 		bool neg = alen > 1 && a[0] == '-';
-		if (!checks_token_ll(a + neg, alen - neg, &num[2]))
+		if (!checks_token_ll(l->s + t.off[i], t.len[i], &blocks) ||
+		    !checks_token_ll(l->s + t.off[i + 1], t.len[i + 1], &used) ||
+		    !checks_token_ll(a + neg, alen - neg, &avail) ||
+		    !checks_token_pct(l->s + t.off[i + 3], t.len[i + 3], &pct))
 			continue;
-		if (i + 5 >= t.n)
-			return false; /* no mount point */
 		size_t fs_end = t.off[i - 1] + t.len[i - 1];
 		m->fs = xstrndup(l->s, fs_end);
 		m->size_kb = blocks / block_div;
-		m->used_kb = num[0] / block_div;
-		m->avail_kb = (neg ? -num[2] : num[2]) / block_div;
+		m->used_kb = used / block_div;
+		m->avail_kb = (neg ? -avail : avail) / block_div;
 		m->use_pct = pct;
-		m->mount = xstrndup(l->s + t.off[i + 5], l->len - t.off[i + 5]);
+		m->mount = xstrndup(l->s + t.off[i + 4], l->len - t.off[i + 4]);
 		return true;
 	}
 	return false;
@@ -179,7 +178,7 @@ int checks_parse_df(const char *text, size_t len, struct df_table *out, char *er
 				return checks_fail(err, cap, "df line %zu: expected the 'Filesystem' header",
 						   lineno);
 			/* POSIX df -P may report 512-byte blocks (POSIXLY_CORRECT). */
-			if (memmem(l.s, l.len, "512-blocks", 10))
+			if (checks_find(l.s, l.len, "512-blocks"))
 				block_div = 2;
 			header = true;
 			continue;
@@ -347,7 +346,7 @@ int checks_parse_uptime(const char *text, size_t len, struct load_info *out, cha
 	out->has_load = false;
 	if (len > CHECKS_MAX_INPUT)
 		return checks_fail(err, cap, "uptime output too large");
-	const char *p = memmem(text, len, "load average", 12);
+	const char *p = checks_find(text, len, "load average");
 	if (!p)
 		return checks_fail(err, cap, "uptime: no 'load average' in the output");
 	const char *end = text + len;

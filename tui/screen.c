@@ -6,6 +6,7 @@
 #include "tui/screen.h"
 
 #include "core/xalloc.h"
+#include "panels/palette.h"
 #include "tui/text.h"
 
 #include <curses.h>
@@ -45,6 +46,7 @@ struct screen {
 	long long frame_timer;
 	long long tick_timer;
 	int pane_rows[APP_NPANES]; /* data rows each pane showed last frame, for paging */
+	int x;                     /* left column of what is being drawn (side-by-side panes) */
 	char line[SCREEN_LINE];
 };
 
@@ -108,13 +110,117 @@ static void screen_set_namespace(struct app *app, const char *arg)
 	screen_message(app, false, "namespace: %s", ns ? ns : "all");
 }
 
+static void screen_on_describe(void *ud)
+{
+	screen_mark_dirty(ud);
+}
+
+/* Namespace of pod `name` when no namespace is current: the one namespace that has it. */
+static bool screen_pod_ns(struct app *app, const char *name, char *ns, size_t cap)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < app->model.npods; i++)
+		if (strcmp(app->model.pods[i]->name, name) == 0 && found++ == 0)
+			snprintf(ns, cap, "%s", app->model.pods[i]->ns);
+	if (found != 1)
+		screen_message(app, true, "describe: %s pod named '%.80s'; use pod/NAMESPACE/NAME",
+			       found ? "more than one" : "no", name);
+	return found == 1;
+}
+
+/* `describe [KIND/NAME]`: the argument, else the focused pane's selection. */
+static void screen_describe(struct app *app, const char *arg)
+{
+	struct describe_target t;
+	char err[400], spec[700];
+	struct pane *p = screen_focused(app);
+	if (!arg[0]) {
+		const void *row = p->sel < p->nrows ? p->rows[p->sel] : NULL;
+		if (!row) {
+			screen_message(app, true, "describe: nothing selected");
+			return;
+		}
+		if (p->ops == &pane_pods_ops) {
+			const struct model_pod *pod = row;
+			snprintf(spec, sizeof(spec), "pod/%s/%s", pod->ns, pod->name);
+		} else if (p->ops == &pane_nodes_ops) {
+			snprintf(spec, sizeof(spec), "node/%s", ((const struct model_node *)row)->name);
+		} else if (p->ops == &pane_events_ops) {
+			const struct model_event *e = row;
+			const char *kind = e->obj_kind ? e->obj_kind : "";
+			if (strcmp(kind, "Pod") == 0)
+				snprintf(spec, sizeof(spec), "pod/%s/%s", e->obj_ns && e->obj_ns[0] ? e->obj_ns : e->ns,
+					 e->obj_name ? e->obj_name : "");
+			else if (strcmp(kind, "Node") == 0)
+				snprintf(spec, sizeof(spec), "node/%s", e->obj_name ? e->obj_name : "");
+			else
+				spec[0] = '\0';
+		} else {
+			spec[0] = '\0';
+		}
+		if (!spec[0]) {
+			screen_message(app, true, "describe: only pods and nodes can be described (select one)");
+			return;
+		}
+		arg = spec;
+	}
+	if (describe_parse_target(arg, app->ns ? app->ns : "default", &t, err, sizeof(err)) < 0) {
+		screen_message(app, true, "%s", err);
+		return;
+	}
+	/* All namespaces and no namespace typed: find the pod by name in the model. */
+	const char *first = strchr(arg, '/');
+	if (!app->ns && t.kind == DESCRIBE_POD && first && !strchr(first + 1, '/') &&
+	    !screen_pod_ns(app, t.name, t.ns, sizeof(t.ns)))
+		return;
+	describe_view_free(app->describe);
+	struct http_opts o = { .token = app->token, .ca_file = app->ca_file, .insecure = app->insecure };
+	app->describe = describe_view_open(app->http, app->server, &o, &t, screen_on_describe, app);
+	if (app->screen)
+		app->screen->message[0] = '\0';
+}
+
+/* The describe view takes the movement keys and closes on quit/cancel. */
+static bool screen_describe_exec(struct app *app, const struct command_call *call)
+{
+	struct describe_view *v = app->describe;
+	size_t page = app->screen && LINES > 4 ? (size_t)LINES - 4 : 10;
+	switch (call->id) {
+	case CMD_QUIT:
+	case CMD_CANCEL:
+		describe_view_free(v);
+		app->describe = NULL;
+		return true;
+	case CMD_MOVE_UP: describe_view_scroll(v, -1, page); return true;
+	case CMD_MOVE_DOWN: describe_view_scroll(v, 1, page); return true;
+	case CMD_PAGE_UP: describe_view_scroll(v, -(long)page, page); return true;
+	case CMD_PAGE_DOWN: describe_view_scroll(v, (long)page, page); return true;
+	case CMD_MOVE_TOP: describe_view_scroll(v, -(long)v->text.n, page); return true;
+	case CMD_MOVE_BOTTOM: describe_view_scroll(v, (long)v->text.n, page); return true;
+	default:
+		return false;
+	}
+}
+
+static void screen_focus(struct app *app, size_t idx)
+{
+	app->focus = idx;
+	describe_view_free(app->describe);
+	app->describe = NULL;
+}
+
 void screen_exec(struct app *app, const struct command_call *call)
 {
 	struct screen *s = app->screen;
 	struct pane *p = screen_focused(app);
 	size_t page = s && s->pane_rows[app->focus] > 1 ? (size_t)s->pane_rows[app->focus] - 1 : 10;
+	char err[600];
 	/* Selection moves read view rows: bring the views up to date with the model first. */
 	screen_sync_panes(app);
+	if (app->describe && (!s || s->mode == MODE_NORMAL) && screen_describe_exec(app, call)) {
+		screen_mark_dirty(app);
+		return;
+	}
 	switch (call->id) {
 	case CMD_QUIT:
 		app->quit = true;
@@ -127,19 +233,48 @@ void screen_exec(struct app *app, const struct command_call *call)
 		}
 		break;
 	case CMD_PODS:
-		app->focus = APP_PANE_PODS;
+		screen_focus(app, APP_PANE_PODS);
 		break;
 	case CMD_NODES:
-		app->focus = APP_PANE_NODES;
+		screen_focus(app, APP_PANE_NODES);
+		break;
+	case CMD_WORKLOADS:
+		screen_focus(app, APP_PANE_WORKLOADS);
+		break;
+	case CMD_EVENTS:
+		screen_focus(app, APP_PANE_EVENTS);
+		break;
+	case CMD_DESCRIBE:
+		screen_describe(app, call->arg);
+		break;
+	case CMD_SORT:
+		if (pane_set_sort(p, call->arg, err, sizeof(err)) < 0)
+			screen_message(app, true, "%s", err);
+		else
+			screen_message(app, false, "%s sorted by %s", p->ops->name, pane_sort_name(p));
+		break;
+	case CMD_SORT_NEXT:
+		pane_sort_next(p);
+		screen_message(app, false, "%s sorted by %s", p->ops->name, pane_sort_name(p));
+		break;
+	case CMD_CTX:
+		if (!app->use_context)
+			screen_message(app, true, "ctx: no kubeconfig contexts are loaded (started with --server)");
+		else if (app->use_context(app, call->arg, err, sizeof(err)) < 0)
+			screen_message(app, true, "ctx %.60s: %s", call->arg, err);
+		else
+			screen_message(app, false, "context: %s", call->arg);
 		break;
 	case CMD_NEXT_PANE:
-		app->focus = (app->focus + 1) % APP_NPANES;
+		screen_focus(app, (app->focus + 1) % APP_NPANES);
 		break;
 	case CMD_ZOOM:
 		app->zoom = !app->zoom;
 		break;
 	case CMD_FILTER:
 		pane_set_filter(p, call->arg);
+		if (p->filter_error[0])
+			screen_message(app, true, "%s", p->filter_error);
 		break;
 	case CMD_NS:
 		screen_set_namespace(app, call->arg);
@@ -189,14 +324,6 @@ void screen_exec(struct app *app, const struct command_call *call)
 		if (s)
 			s->message[0] = '\0';
 		break;
-	case CMD_WORKLOADS:
-	case CMD_EVENTS:
-	case CMD_DESCRIBE:
-	case CMD_SORT:
-	case CMD_SORT_NEXT:
-	case CMD_CTX:
-		screen_message(app, true, "%s: not available yet", commands_table[call->id].name);
-		break;
 	case CMD__COUNT:
 		break;
 	}
@@ -231,7 +358,7 @@ static void screen_put(struct screen *s, int y, int width, const char *text, att
 {
 	text_fit(text, (size_t)width, s->line, sizeof(s->line));
 	attrset(attr);
-	mvaddstr(y, 0, s->line);
+	mvaddstr(y, s->x, s->line);
 	attrset(A_NORMAL);
 }
 
@@ -291,7 +418,7 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 	pane_layout(p, width, widths);
 	pane_format_line(p, NULL, widths, width, s->line, sizeof(s->line));
 	attrset(A_BOLD);
-	mvaddstr(y + 1, 0, s->line);
+	mvaddstr(y + 1, s->x, s->line);
 	attrset(A_NORMAL);
 	int rows = h - 2;
 	s->pane_rows[idx] = rows;
@@ -299,8 +426,7 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 	for (int r = 0; r < rows; r++) {
 		size_t i = p->top + (size_t)r;
 		if (i >= p->nrows) {
-			move(y + 2 + r, 0);
-			clrtoeol();
+			screen_put(s, y + 2 + r, width, "", A_NORMAL);
 			continue;
 		}
 		struct pane_row row;
@@ -310,11 +436,28 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 		if (focused && i == p->sel)
 			attr |= A_REVERSE;
 		attrset(attr);
-		mvaddstr(y + 2 + r, 0, s->line);
+		mvaddstr(y + 2 + r, s->x, s->line);
+		/* Cells that must catch the eye (a climbing restart count) are redrawn bold. */
+		int cx = 0;
+		for (size_t c = 0; c < p->ops->ncolumns && row.hl; c++) {
+			if (!widths[c])
+				continue;
+			if (row.hl & (1u << c) && cx + widths[c] <= width) {
+				char cell[PANE_CELL * 2];
+				text_fit(row.cell[c], (size_t)widths[c], cell, sizeof(cell));
+				attrset(attr | A_BOLD | (s->colors ? (attr_t)COLOR_PAIR(PAIR_WARN) : A_UNDERLINE));
+				mvaddstr(y + 2 + r, s->x + cx, cell);
+			}
+			cx += widths[c] + 2;
+		}
 		attrset(A_NORMAL);
 	}
 	if (p->nrows == 0 && rows > 0) {
-		struct informer *l = app->informers[idx == APP_PANE_PODS ? KUBE_PODS : KUBE_NODES];
+		static const enum kube_resource src[APP_NPANES] = {
+			[APP_PANE_PODS] = KUBE_PODS, [APP_PANE_NODES] = KUBE_NODES,
+			[APP_PANE_WORKLOADS] = KUBE_DEPLOYMENTS, [APP_PANE_EVENTS] = KUBE_EVENTS,
+		};
+		struct informer *l = app->informers[src[idx]];
 		char empty[400];
 		if (p->total > 0)
 			snprintf(empty, sizeof(empty), "  (no %s match '%s'; Esc clears the filter)",
@@ -335,14 +478,14 @@ static void screen_draw_help(struct app *app, int y, int h, int width)
 	char helptext[CMD__COUNT + 8][300];
 	size_t n = 0;
 	snprintf(helptext[n++], sizeof(helptext[0]), " Help: keys and commands (Esc, q or ? closes; j/k scroll)");
-	snprintf(helptext[n++], sizeof(helptext[0]), " %-16s %-20s %s", "KEYS", "COMMAND", "WHAT IT DOES");
+	snprintf(helptext[n++], sizeof(helptext[0]), " %-16s %-24s %s", "KEYS", "COMMAND", "WHAT IT DOES");
 	for (size_t i = 0; i < CMD__COUNT; i++) {
 		const struct command_info *ci = &commands_table[i];
 		char keys[64], name[64];
 		keymap_keys_for(&app->keymap, ci->id, keys, sizeof(keys));
-		snprintf(name, sizeof(name), "%s%s", ci->name,
-			 ci->arg == CMD_ARG_TEXT ? " TEXT" : ci->arg == CMD_ARG_NAME ? " NAME" : "");
-		snprintf(helptext[n++], sizeof(helptext[0]), " %-16.16s %-20s %s", keys[0] ? keys : "-", name,
+		const char *an = commands_arg_name(ci->id);
+		snprintf(name, sizeof(name), "%s%s%s", ci->name, an[0] ? " " : "", an);
+		snprintf(helptext[n++], sizeof(helptext[0]), " %-16.16s %-24s %s", keys[0] ? keys : "-", name,
 			 ci->help);
 	}
 	snprintf(helptext[n++], sizeof(helptext[0]), " ");
@@ -372,6 +515,20 @@ static void screen_draw_bottom(struct app *app, int y, int width)
 		text_sanitize(raw, strlen(raw), safe, sizeof(safe));
 		screen_put(s, y, width, safe, A_NORMAL);
 		size_t w = text_width(safe);
+		/* The palette shows what the command being typed does, after the text. */
+		char hint[400], hsafe[500];
+		if (s->mode == MODE_COMMAND)
+			palette_hint(s->prompt, hint, sizeof(hint));
+		else
+			snprintf(hint, sizeof(hint), "%s", screen_focused(app)->filter_error[0]
+				 ? screen_focused(app)->filter_error : "text, or ~regex (case-insensitive)");
+		text_sanitize(hint, strlen(hint), hsafe, sizeof(hsafe));
+		if (hint[0] && (int)w + 4 < width) {
+			attrset(A_DIM);
+			text_fit(hsafe, (size_t)(width - (int)w - 3), s->line, sizeof(s->line));
+			mvaddstr(y, (int)w + 3, s->line);
+			attrset(A_NORMAL);
+		}
 		move(y, (int)(w < (size_t)width ? w : (size_t)width - 1));
 		curs_set(1);
 		return;
@@ -401,6 +558,117 @@ static void screen_draw_bottom(struct app *app, int y, int width)
 	screen_put(s, y, width, safe, A_DIM);
 }
 
+/* One line standing for a pane that has no room of its own: its title, counts, and its
+ * first (worst) row, so even 80x24 shows something of every pane. */
+static void screen_draw_summary(struct app *app, size_t idx, int y, int width, time_t now)
+{
+	struct screen *s = app->screen;
+	struct pane *p = &app->panes[idx];
+	size_t bad = 0, warn = 0;
+	for (size_t i = 0; i < p->nrows; i++) {
+		struct pane_row row;
+		pane_row_fill(p, &app->model, i, now, &row);
+		bad += row.sev == SEV_BAD;
+		warn += row.sev == SEV_WARN;
+	}
+	char text[SCREEN_LINE];
+	size_t len = (size_t)snprintf(text, sizeof(text), " %s%s %zu", idx == app->focus ? "> " : "", p->ops->title,
+				      p->nrows);
+	if (bad || warn)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, " (%zu bad, %zu warn)", bad, warn);
+	enum model_severity sev = SEV_OK;
+	if (p->nrows) {
+		struct pane_row row;
+		pane_row_fill(p, &app->model, 0, now, &row);
+		sev = row.sev;
+		if (row.sev != SEV_OK) {
+			len += (size_t)snprintf(text + len, sizeof(text) - len, ":");
+			for (size_t c = 0; c < p->ops->ncolumns && len + 4 < sizeof(text); c++)
+				len += (size_t)snprintf(text + len, sizeof(text) - len, " %s", row.cell[c]);
+		}
+	}
+	/* Cells are sanitised already; the title and counts are ours. */
+	screen_put(s, y, width, text, screen_sev_attr(s, sev));
+}
+
+/* The dashboard.  Wide terminals: pods on the left, nodes/workloads/events stacked on
+ * the right.  Otherwise: pods above the focused other pane (nodes by default), one
+ * summary line for each remaining pane.  Zoomed or tiny: the focused pane alone. */
+static void screen_draw_dashboard(struct app *app, int top, int area, int width, time_t now)
+{
+	struct screen *s = app->screen;
+	for (size_t i = 0; i < APP_NPANES; i++)
+		s->pane_rows[i] = 0;
+	s->x = 0;
+	if (app->zoom || area < 8) {
+		screen_draw_pane(app, app->focus, top, area, width, now);
+		return;
+	}
+	if (width >= 180 && area >= 20) {
+		int left = width * 55 / 100, right = width - left - 1;
+		screen_draw_pane(app, APP_PANE_PODS, top, area, left, now);
+		for (int y = top; y < top + area; y++)
+			mvaddstr(y, left, " ");
+		s->x = left + 1;
+		int y = top, rest = area;
+		static const size_t order[] = { APP_PANE_NODES, APP_PANE_WORKLOADS, APP_PANE_EVENTS };
+		for (size_t k = 0; k < 3; k++) {
+			const struct pane *p = &app->panes[order[k]];
+			int h = rest;
+			if (k < 2) {
+				int want = (int)p->nrows + 2, most = area / 3;
+				h = want < 4 ? 4 : (want > most ? most : want);
+			}
+			screen_draw_pane(app, order[k], y, h, right, now);
+			y += h;
+			rest -= h;
+		}
+		s->x = 0;
+		return;
+	}
+	size_t second = app->focus == APP_PANE_PODS ? APP_PANE_NODES : app->focus;
+	int summaries = APP_NPANES - 2;
+	int main_area = area - summaries;
+	int want = (int)app->panes[second].nrows + 2;
+	int most = second == APP_PANE_NODES ? main_area * 2 / 5 : main_area / 2;
+	int h2 = want < 4 ? 4 : (want > most ? most : want);
+	screen_draw_pane(app, APP_PANE_PODS, top, main_area - h2, width, now);
+	screen_draw_pane(app, second, top + main_area - h2, h2, width, now);
+	int y = top + main_area;
+	for (size_t i = 0; i < APP_NPANES; i++)
+		if (i != APP_PANE_PODS && i != second)
+			screen_draw_summary(app, i, y++, width, now);
+}
+
+static void screen_draw_describe(struct app *app, int y, int h, int width)
+{
+	struct screen *s = app->screen;
+	struct describe_view *v = app->describe;
+	char raw[900], safe[1200];
+	if (!v->done)
+		snprintf(raw, sizeof(raw), " Describe %s  (loading...)  Esc closes", v->title);
+	else
+		snprintf(raw, sizeof(raw), " Describe %s  lines %zu-%zu of %zu  j/k PgUp/PgDn scroll, Esc closes", v->title,
+			 v->text.n ? v->top + 1 : 0, v->top + (size_t)(h - 1) < v->text.n ? v->top + (size_t)(h - 1) : v->text.n,
+			 v->text.n);
+	text_sanitize(raw, strlen(raw), safe, sizeof(safe));
+	screen_put(s, y, width, safe, A_BOLD | A_UNDERLINE);
+	if (v->done && v->error) {
+		text_sanitize(v->error, strlen(v->error), safe, sizeof(safe));
+		screen_put(s, y + 1, width, safe, screen_sev_attr(s, SEV_BAD));
+		for (int r = 2; r < h; r++)
+			screen_put(s, y + r, width, "", A_NORMAL);
+		return;
+	}
+	describe_view_scroll(v, 0, (size_t)(h > 1 ? h - 1 : 1));
+	char line[SCREEN_LINE];
+	for (int r = 1; r < h; r++) {
+		size_t i = v->top + (size_t)r - 1;
+		describe_view_line(v, i, line, sizeof(line));
+		screen_put(s, y + r, width, line, screen_sev_attr(s, describe_view_sev(v, i)));
+	}
+}
+
 static void screen_draw(struct app *app)
 {
 	struct screen *s = app->screen;
@@ -416,26 +684,10 @@ static void screen_draw(struct app *app)
 	if (area > 0) {
 		if (s->mode == MODE_HELP) {
 			screen_draw_help(app, top, area, width);
+		} else if (app->describe) {
+			screen_draw_describe(app, top, area, width);
 		} else {
-			int h[APP_NPANES] = { 0, 0 };
-			bool alone = app->zoom || area < 8;
-			if (alone) {
-				h[app->focus] = area;
-			} else {
-				/* Nodes get what they need up to 2/5 of the area; pods get the rest. */
-				int want = (int)app->panes[APP_PANE_NODES].nrows + 2;
-				int most = area * 2 / 5;
-				h[APP_PANE_NODES] = want < 4 ? 4 : (want > most ? most : want);
-				h[APP_PANE_PODS] = area - h[APP_PANE_NODES];
-			}
-			int y = top;
-			for (size_t i = 0; i < APP_NPANES; i++) {
-				s->pane_rows[i] = 0;
-				if (h[i] > 0) {
-					screen_draw_pane(app, i, y, h[i], width, now);
-					y += h[i];
-				}
-			}
+			screen_draw_dashboard(app, top, area, width, now);
 		}
 	}
 	if (height >= 2)
@@ -523,11 +775,10 @@ static void screen_prompt_key(struct app *app, wint_t ch, bool is_key)
 	} else if (!is_key && ch == 21) { /* C-u */
 		s->prompt[0] = '\0';
 	} else if (!is_key && ch == '\t' && !filter) {
-		char done[200];
-		size_t matches = commands_complete(s->prompt, done, sizeof(done));
-		if (matches >= 1 && !strchr(s->prompt, ' ')) {
-			snprintf(s->prompt, sizeof(s->prompt), "%s%s", done, matches == 1 ? " " : "");
-		}
+		struct palette_ctx ctx = { .model = &app->model, .focused = screen_focused(app), .ns = app->ns };
+		char done[sizeof(s->prompt)];
+		palette_complete(&ctx, s->prompt, done, sizeof(done));
+		snprintf(s->prompt, sizeof(s->prompt), "%s", done);
 	} else if (!is_key && ch >= 0x20 && ch != 127) {
 		char mb[MB_LEN_MAX];
 		mbstate_t st;
@@ -575,6 +826,9 @@ static void screen_key(struct app *app, wint_t ch, bool is_key)
 		return;
 	}
 	int key = (int)ch;
+	/* Raw mode with nonl(): Return arrives as CR; the keymap calls it Enter ('\n'). */
+	if ((!is_key && ch == '\r') || (is_key && ch == KEY_ENTER))
+		key = '\n';
 	if (!is_key && ch >= 0x80)
 		return; /* no bindings for non-ASCII characters */
 	if (s->mode == MODE_HELP) {

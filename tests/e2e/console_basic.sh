@@ -20,8 +20,11 @@ t_contains "nodes pane lists $NODE" "$NODE" "$(tm_screen)"
 t_match "pods pane has kubectl's columns" "NAMESPACE +NAME +READY +STATUS +RESTARTS +AGE" "$(tm_screen)"
 
 tm_keys Tab
+tm_wait 3 "> Workloads"
+t_contains "Tab moves the focus to the next pane (workloads)" "> Workloads" "$(tm_screen)"
+tm_keys Tab Tab
 tm_wait 3 "> Pods"
-t_contains "Tab moves the focus to the pods pane" "> Pods" "$(tm_screen)"
+t_contains "Tab cycles through events back to the pods pane" "> Pods" "$(tm_screen)"
 tm_keys Tab
 tm_wait 3 "> Nodes"
 t_contains "Tab again focuses the nodes pane" "> Nodes" "$(tm_screen)"
@@ -58,7 +61,7 @@ tm_keys '?'
 tm_wait 3 "prompt-filter"
 scr=$(tm_screen)
 t_contains "help lists next-pane with its key" "Tab" "$scr"
-t_match "help lists the filter command" "filter TEXT" "$scr"
+t_match "help lists the filter command with its argument" "filter \\[TEXT\\|~REGEX\\]" "$scr"
 t_match "help lists quit bound to q" "q, C-c +quit" "$scr"
 tm_keys Escape
 tm_wait 3 "NAMESPACE"

@@ -1,0 +1,439 @@
+/* core/config: the YAML config file -> struct config, every field checked with FILE:LINE
+ * (see config.h).  Built on kube/yaml, which keeps the position of every node. */
+#include "core/config.h"
+
+#include "core/xalloc.h"
+#include "kube/yaml.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cfg_reader {
+	const struct yaml_doc *doc;
+	char **err;
+};
+
+static int cfg_fail(const struct cfg_reader *r, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cfg_fail(const struct cfg_reader *r, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line)
+		*r->err = xasprintf("%s:%u: %s", yaml_doc_name(r->doc), line, msg);
+	else
+		*r->err = xasprintf("%s: %s", yaml_doc_name(r->doc), msg);
+	return -1;
+}
+
+static unsigned cfg_line(const struct cfg_reader *r, const json_t *parent, const char *key, size_t i)
+{
+	return yaml_doc_mark(r->doc, parent, key, i).line;
+}
+
+/* Refuses keys outside `allowed` (NULL-terminated), naming the first unknown one. */
+static int cfg_known_keys(const struct cfg_reader *r, const json_t *obj, const char *path,
+			  const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a; a++)
+			ok = ok || strcmp(*a, key) == 0;
+		if (!ok)
+			return cfg_fail(r, cfg_line(r, obj, key, 0), "%s%s%s: unknown key", path,
+					*path ? "." : "", key);
+	}
+	return 0;
+}
+
+/* A word-like string: printable ASCII/UTF-8, no control bytes; `blanks` allows spaces. */
+static bool cfg_clean(const char *s, bool blanks)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (!blanks && *p == ' '))
+			return false;
+	return true;
+}
+
+/* parent[key] (object) or parent[index] (array) as a string: strings, or plain scalars as
+ * written (so `name: 2024` or `address: 10.0.0.1` are text).  Absent/null: *out NULL. */
+static int cfg_string_at(const struct cfg_reader *r, const json_t *parent, const char *key,
+			 size_t index, const char *what, bool blanks, char **out)
+{
+	*out = NULL;
+	const json_t *v = key ? json_object_get(parent, key) : json_array_get(parent, index);
+	if (!v || json_is_null(v))
+		return 0;
+	unsigned line = cfg_line(r, parent, key, index);
+	const char *s = NULL;
+	if (json_is_string(v)) {
+		if (strlen(json_string_value(v)) != json_string_length(v))
+			return cfg_fail(r, line, "%s: contains a NUL byte", what);
+		s = json_string_value(v);
+	} else if (!json_is_object(v) && !json_is_array(v)) {
+		s = yaml_doc_text(r->doc, parent, key, index);
+	}
+	if (!s)
+		return cfg_fail(r, line, "%s: expected a string", what);
+	if (!*s)
+		return cfg_fail(r, line, "%s: must not be empty", what);
+	if (!cfg_clean(s, blanks))
+		return cfg_fail(r, line, "%s: contains control characters%s", what,
+				blanks ? "" : " or blanks");
+	*out = xstrdup(s);
+	return 0;
+}
+
+static int cfg_int(const struct cfg_reader *r, const json_t *obj, const char *key,
+		   const char *what, long lo, long hi, int *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return cfg_fail(r, cfg_line(r, obj, key, 0), "%s: expected an integer %ld..%ld", what,
+				lo, hi);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+/* obj[key] as a list of strings (a single string is taken as a one-item list). */
+static int cfg_strings(const struct cfg_reader *r, const json_t *obj, const char *key,
+		       const char *what, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	const json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		*out = xcalloc(1, sizeof(**out));
+		if (cfg_string_at(r, obj, key, 0, what, false, &(*out)[0]) < 0)
+			return -1;
+		*n = (*out)[0] ? 1 : 0;
+		return 0;
+	}
+	size_t count = json_array_size(v);
+	*out = xcalloc(count ? count : 1, sizeof(**out));
+	for (size_t i = 0; i < count; i++) {
+		char item[160];
+		snprintf(item, sizeof(item), "%s[%zu]", what, i);
+		char *s;
+		if (cfg_string_at(r, v, NULL, i, item, false, &s) < 0)
+			return -1;
+		if (!s)
+			return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: expected a string", item);
+		(*out)[(*n)++] = s;
+	}
+	return 0;
+}
+
+static int cfg_checks(const struct cfg_reader *r, const json_t *obj, const char *what,
+		      unsigned *out)
+{
+	char **names;
+	size_t n;
+	int rc = cfg_strings(r, obj, "checks", what, &names, &n);
+	if (rc == 0 && json_object_get(obj, "checks") && !json_is_null(json_object_get(obj, "checks")))
+		*out = 0;
+	const json_t *arr = json_object_get(obj, "checks");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (strcmp(names[i], "df") == 0)
+			*out |= CONFIG_CHECK_DF;
+		else if (strcmp(names[i], "pm2") == 0)
+			*out |= CONFIG_CHECK_PM2;
+		else if (strcmp(names[i], "load") == 0)
+			*out |= CONFIG_CHECK_LOAD;
+		else
+			rc = cfg_fail(r, json_is_array(arr) ? cfg_line(r, arr, NULL, i) : cfg_line(r, obj, "checks", 0),
+				      "%s[%zu]: unknown check '%s' (df, pm2, load)", what, i, names[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* "host:port" or "[v6]:port". */
+static int cfg_probe(const struct cfg_reader *r, const json_t *arr, size_t i, const char *what,
+		     struct config_probe *p)
+{
+	char *s;
+	if (cfg_string_at(r, arr, NULL, i, what, false, &s) < 0)
+		return -1;
+	unsigned line = cfg_line(r, arr, NULL, i);
+	if (!s)
+		return cfg_fail(r, line, "%s: expected HOST:PORT", what);
+	char *colon = strrchr(s, ':');
+	char *end = NULL;
+	long port = colon ? strtol(colon + 1, &end, 10) : 0;
+	if (!colon || colon == s || !end || *end || colon[1] == '\0' || port < 1 || port > 65535) {
+		free(s);
+		return cfg_fail(r, line, "%s: expected HOST:PORT with a port 1..65535", what);
+	}
+	*colon = '\0';
+	if (s[0] == '[' && colon[-1] == ']') {
+		colon[-1] = '\0';
+		memmove(s, s + 1, strlen(s));
+	}
+	p->host = s;
+	p->port = (int)port;
+	return 0;
+}
+
+static int cfg_mounts(const struct cfg_reader *r, const json_t *h, const char *what,
+		      struct config_host *out)
+{
+	const json_t *v = json_object_get(h, "mounts");
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return cfg_fail(r, cfg_line(r, h, "mounts", 0), "%s.mounts: expected a list", what);
+	out->mounts = xcalloc(json_array_size(v) + 1, sizeof(*out->mounts));
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		char p[200];
+		snprintf(p, sizeof(p), "%s.mounts[%zu]", what, i);
+		const json_t *m = json_array_get(v, i);
+		if (!json_is_object(m))
+			return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: expected {path, warn, crit}", p);
+		static const char *const keys[] = { "path", "warn", "crit", NULL };
+		struct config_mount *cm = &out->mounts[out->nmounts++];
+		cm->warn = cm->crit = -1;
+		char pp[220];
+		snprintf(pp, sizeof(pp), "%s.path", p);
+		if (cfg_known_keys(r, m, p, keys) < 0 ||
+		    cfg_string_at(r, m, "path", 0, pp, true, &cm->path) < 0 ||
+		    cfg_int(r, m, "warn", p, 0, 100, &cm->warn) < 0 ||
+		    cfg_int(r, m, "crit", p, 0, 100, &cm->crit) < 0)
+			return -1;
+		if (!cm->path)
+			return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: missing path", p);
+	}
+	return 0;
+}
+
+static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, struct config_host *h)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "hosts[%zu]", i);
+	const json_t *o = json_array_get(arr, i);
+	h->line = cfg_line(r, arr, NULL, i);
+	h->checks = CONFIG_CHECK_DF | CONFIG_CHECK_LOAD;
+	h->disk_warn = 85;
+	h->disk_crit = 95;
+	if (!json_is_object(o))
+		return cfg_fail(r, h->line, "%s: expected a map with at least 'name'", what);
+	static const char *const keys[] = { "name", "address", "port", "user", "identity", "jump",
+		"groups", "checks", "expect_pm2", "disk_warn", "disk_crit", "mounts", "probes", NULL };
+	char f[6][96];
+	const char *names[6] = { "name", "address", "user", "identity", "jump", NULL };
+	for (int k = 0; names[k]; k++)
+		snprintf(f[k], sizeof(f[k]), "%s.%s", what, names[k]);
+	if (cfg_known_keys(r, o, what, keys) < 0 ||
+	    cfg_string_at(r, o, "name", 0, f[0], false, &h->name) < 0 ||
+	    cfg_string_at(r, o, "address", 0, f[1], false, &h->address) < 0 ||
+	    cfg_string_at(r, o, "user", 0, f[2], false, &h->user) < 0 ||
+	    cfg_string_at(r, o, "identity", 0, f[3], true, &h->identity) < 0 ||
+	    cfg_string_at(r, o, "jump", 0, f[4], false, &h->jump) < 0)
+		return -1;
+	if (!h->name)
+		return cfg_fail(r, h->line, "%s: missing 'name'", what);
+	if (h->name[0] == '-' || (h->address && h->address[0] == '-'))
+		return cfg_fail(r, h->line, "%s: a name or address must not start with '-'", what);
+	snprintf(f[5], sizeof(f[5]), "%s.port", what);
+	if (cfg_int(r, o, "port", f[5], 1, 65535, &h->port) < 0)
+		return -1;
+	snprintf(f[5], sizeof(f[5]), "%s.groups", what);
+	if (cfg_strings(r, o, "groups", f[5], &h->groups, &h->ngroups) < 0)
+		return -1;
+	snprintf(f[5], sizeof(f[5]), "%s.checks", what);
+	if (cfg_checks(r, o, f[5], &h->checks) < 0)
+		return -1;
+	snprintf(f[5], sizeof(f[5]), "%s.expect_pm2", what);
+	if (cfg_strings(r, o, "expect_pm2", f[5], &h->expect_pm2, &h->nexpect) < 0)
+		return -1;
+	snprintf(f[5], sizeof(f[5]), "%s.disk_warn", what);
+	if (cfg_int(r, o, "disk_warn", f[5], 0, 100, &h->disk_warn) < 0)
+		return -1;
+	snprintf(f[5], sizeof(f[5]), "%s.disk_crit", what);
+	if (cfg_int(r, o, "disk_crit", f[5], 0, 100, &h->disk_crit) < 0)
+		return -1;
+	if (h->disk_warn > h->disk_crit)
+		return cfg_fail(r, cfg_line(r, o, "disk_warn", 0), "%s: disk_warn %d is above disk_crit %d",
+				what, h->disk_warn, h->disk_crit);
+	if (cfg_mounts(r, o, what, h) < 0)
+		return -1;
+	const json_t *pr = json_object_get(o, "probes");
+	if (pr && !json_is_null(pr)) {
+		if (!json_is_array(pr))
+			return cfg_fail(r, cfg_line(r, o, "probes", 0), "%s.probes: expected a list of HOST:PORT",
+					what);
+		h->probes = xcalloc(json_array_size(pr) + 1, sizeof(*h->probes));
+		for (size_t k = 0; k < json_array_size(pr); k++) {
+			char pw[96];
+			snprintf(pw, sizeof(pw), "%s.probes[%zu]", what, k);
+			if (cfg_probe(r, pr, k, pw, &h->probes[h->nprobes]) < 0)
+				return -1;
+			h->nprobes++;
+		}
+	}
+	return 0;
+}
+
+static int cfg_root(const struct cfg_reader *r, struct config *c)
+{
+	const json_t *root = yaml_doc_root(r->doc);
+	if (json_is_null(root))
+		return cfg_fail(r, 0, "empty config (expected a map with 'hosts')");
+	if (!json_is_object(root))
+		return cfg_fail(r, cfg_line(r, NULL, NULL, 0), "expected a map with 'hosts'");
+	static const char *const keys[] = { "known_hosts", "interval", "timeout", "hosts", NULL };
+	if (cfg_known_keys(r, root, "", keys) < 0 ||
+	    cfg_string_at(r, root, "known_hosts", 0, "known_hosts", true, &c->known_hosts) < 0 ||
+	    cfg_int(r, root, "interval", "interval", 1, 86400, &c->interval_s) < 0 ||
+	    cfg_int(r, root, "timeout", "timeout", 1, 3600, &c->timeout_s) < 0)
+		return -1;
+	if (!c->known_hosts)
+		c->known_hosts = xstrdup("~/.ssh/known_hosts");
+	const json_t *hosts = json_object_get(root, "hosts");
+	if (!hosts || json_is_null(hosts))
+		return 0;
+	if (!json_is_array(hosts))
+		return cfg_fail(r, cfg_line(r, root, "hosts", 0), "hosts: expected a list");
+	size_t n = json_array_size(hosts);
+	if (n > CONFIG_MAX_HOSTS)
+		return cfg_fail(r, cfg_line(r, root, "hosts", 0), "hosts: more than %d entries",
+				CONFIG_MAX_HOSTS);
+	c->hosts = xcalloc(n + 1, sizeof(*c->hosts));
+	for (size_t i = 0; i < n; i++) {
+		c->nhosts++;
+		if (cfg_host(r, hosts, i, &c->hosts[i]) < 0)
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->hosts[j].name, c->hosts[i].name) == 0)
+				return cfg_fail(r, c->hosts[i].line,
+						"hosts[%zu]: name '%s' already used by hosts[%zu] (line %u)", i,
+						c->hosts[i].name, j, c->hosts[j].line);
+	}
+	/* A jump that names a configured host must not loop back on itself. */
+	for (size_t i = 0; i < n; i++) {
+		const struct config_host *h = &c->hosts[i];
+		for (size_t hops = 0; h && h->jump; hops++) {
+			if (hops >= n)
+				return cfg_fail(r, c->hosts[i].line, "hosts[%zu]: jump hosts form a loop", i);
+			h = config_find_host(c, h->jump);
+		}
+	}
+	return 0;
+}
+
+static int cfg_load(struct yaml_doc *doc, const char *path, struct config *out, char **err)
+{
+	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(path);
+	out->interval_s = CONFIG_DEFAULT_INTERVAL;
+	out->timeout_s = CONFIG_DEFAULT_TIMEOUT;
+	struct cfg_reader r = { .doc = doc, .err = err };
+	int rc = cfg_root(&r, out);
+	yaml_doc_free(doc);
+	if (rc < 0)
+		config_free(out);
+	return rc;
+}
+
+int config_load_file(const char *path, struct config *out, char **err)
+{
+	*err = NULL;
+	memset(out, 0, sizeof(*out));
+	struct yaml_doc *doc = yaml_doc_load_file(path, err);
+	if (!doc)
+		return -1;
+	return cfg_load(doc, path, out, err);
+}
+
+int config_load_string(const char *name, const char *text, size_t len, struct config *out,
+		       char **err)
+{
+	*err = NULL;
+	memset(out, 0, sizeof(*out));
+	struct yaml_doc *doc = yaml_doc_load_string(name, text, len, err);
+	if (!doc)
+		return -1;
+	return cfg_load(doc, name, out, err);
+}
+
+static void cfg_free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nhosts; i++) {
+		struct config_host *h = &c->hosts[i];
+		free(h->name);
+		free(h->address);
+		free(h->user);
+		free(h->identity);
+		free(h->jump);
+		cfg_free_strv(h->groups, h->ngroups);
+		cfg_free_strv(h->expect_pm2, h->nexpect);
+		for (size_t k = 0; k < h->nmounts; k++)
+			free(h->mounts[k].path);
+		free(h->mounts);
+		for (size_t k = 0; k < h->nprobes; k++)
+			free(h->probes[k].host);
+		free(h->probes);
+	}
+	free(c->hosts);
+	free(c->path);
+	free(c->known_hosts);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct config_host *config_find_host(const struct config *c, const char *name)
+{
+	for (size_t i = 0; name && i < c->nhosts; i++)
+		if (strcmp(c->hosts[i].name, name) == 0)
+			return &c->hosts[i];
+	return NULL;
+}
+
+char *config_expand_path(const char *path, const char *home)
+{
+	if (!path)
+		return NULL;
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0')) {
+		if (!home)
+			home = getenv("HOME");
+		if (home && *home)
+			return xasprintf("%s%s", home, path + 1);
+	}
+	return xstrdup(path);
+}
+
+void config_disk_limits(const struct config_host *h, const char *mount, int *warn, int *crit)
+{
+	*warn = h ? h->disk_warn : 85;
+	*crit = h ? h->disk_crit : 95;
+	for (size_t i = 0; h && mount && i < h->nmounts; i++) {
+		if (strcmp(h->mounts[i].path, mount) != 0)
+			continue;
+		if (h->mounts[i].warn >= 0)
+			*warn = h->mounts[i].warn;
+		if (h->mounts[i].crit >= 0)
+			*crit = h->mounts[i].crit;
+	}
+}

@@ -1,0 +1,90 @@
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+/* core/config: warroom's own YAML config file (`--config FILE`, warroom(5)).
+ *
+ *   known_hosts: ~/.ssh/known_hosts   # default
+ *   interval: 30                      # seconds between host polls (default 30)
+ *   timeout: 10                       # seconds per SSH phase: connect, handshake, auth, command
+ *   hosts:
+ *     - name: build-server            # required, unique, no blanks (used in commands)
+ *       address: build.internal       # default: name (then ~/.ssh/config HostName)
+ *       port: 22                      # default: ~/.ssh/config Port, else 22
+ *       user: ops                     # default: ~/.ssh/config User, else $USER
+ *       identity: ~/.ssh/id_ed25519   # default: ~/.ssh/config IdentityFile, else id_*
+ *       jump: bastion                 # ProxyJump: another host name or [user@]host[:port]
+ *       groups: [ci, build]
+ *       checks: [df, pm2, load]       # default: [df, load]
+ *       expect_pm2: [api, worker]     # each must appear exactly once in pm2 jlist
+ *       disk_warn: 85                 # use % (defaults 85 / 95)
+ *       disk_crit: 95
+ *       mounts: [{path: /data, warn: 70, crit: 90}]   # per-mount overrides
+ *       probes: ["db.internal:5432"]  # TCP connect probes from the console's side
+ *
+ * Contract: every key and value is checked where it enters; an error is one line
+ * "FILE:LINE: hosts[3].port: expected an integer 1..65535" (unknown keys are errors, so a
+ * typo never silently disables a check).  Paths are kept as written ("~/" expanded by
+ * config_expand_path when used).  No I/O besides reading the file.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+enum config_check { CONFIG_CHECK_DF = 1, CONFIG_CHECK_PM2 = 2, CONFIG_CHECK_LOAD = 4 };
+enum { CONFIG_DEFAULT_INTERVAL = 30, CONFIG_DEFAULT_TIMEOUT = 10, CONFIG_MAX_HOSTS = 10000 };
+
+struct config_probe {
+	char *host;
+	int port;
+};
+
+struct config_mount {
+	char *path;
+	int warn, crit;          /* use %, -1 when not overridden */
+};
+
+struct config_host {
+	char *name;
+	char *address;           /* NULL: use name */
+	int port;                /* 0: not given */
+	char *user;              /* NULL: not given */
+	char *identity;          /* NULL: not given */
+	char *jump;              /* NULL: none */
+	char **groups;
+	size_t ngroups;
+	unsigned checks;         /* CONFIG_CHECK_* bits */
+	char **expect_pm2;
+	size_t nexpect;
+	int disk_warn, disk_crit;
+	struct config_mount *mounts;
+	size_t nmounts;
+	struct config_probe *probes;
+	size_t nprobes;
+	unsigned line;           /* where the entry starts, for later messages */
+};
+
+struct config {
+	char *path;              /* as given */
+	char *known_hosts;       /* as written; default "~/.ssh/known_hosts" */
+	int interval_s;
+	int timeout_s;
+	struct config_host *hosts;
+	size_t nhosts;
+};
+
+/* Loads and checks a config file.  0, or -1 with *err (malloc'd, "FILE:LINE: ..."). */
+int config_load_file(const char *path, struct config *out, char **err);
+/* The same from memory; name stands for the file in messages. */
+int config_load_string(const char *name, const char *text, size_t len, struct config *out,
+		       char **err);
+void config_free(struct config *c);
+
+/* The host entry called name, NULL when none. */
+const struct config_host *config_find_host(const struct config *c, const char *name);
+
+/* "~" or "~/x" -> $HOME or $HOME/x (home: NULL means getenv("HOME")); other paths copied.
+ * Always returns a new string. */
+char *config_expand_path(const char *path, const char *home);
+
+/* The warn/crit thresholds that apply to mount point `mount` on host h. */
+void config_disk_limits(const struct config_host *h, const char *mount, int *warn, int *crit);
+
+#endif

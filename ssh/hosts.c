@@ -1,0 +1,466 @@
+/* ssh/hosts: concurrent host polling (see hosts.h).  One entry per configured host; a poll
+ * is one ssh/session (the checks) plus one ssh/probe per configured probe, all in flight
+ * at once; the poll completes when the last of them called back. */
+#include "ssh/hosts.h"
+
+#include "core/xalloc.h"
+#include "ssh/ssh_config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum check_cmd { CMD_DF, CMD_PM2, CMD_UPTIME, CMD_FREE, CMD_N };
+
+static const char *const hosts_cmd_text[CMD_N] = {
+	[CMD_DF] = "LC_ALL=C df -P",
+	[CMD_PM2] = "pm2 jlist",
+	[CMD_UPTIME] = "LC_ALL=C uptime",
+	[CMD_FREE] = "LC_ALL=C free -b",
+};
+static const char *const hosts_cmd_name[CMD_N] = {
+	[CMD_DF] = "df", [CMD_PM2] = "pm2", [CMD_UPTIME] = "uptime", [CMD_FREE] = "free",
+};
+
+struct host_entry {
+	struct hosts *owner;
+	size_t index;
+	struct host_status st;
+	char **identities;
+	size_t nidentities;
+	char *setup_error;       /* ~/.ssh/config problem or unsupported setting */
+	enum check_cmd cmds[CMD_N];
+	size_t ncmds;
+	struct ssh_session *sess;
+	struct probe **probes;
+	size_t pending;          /* session + probes still running */
+	long long kick_timer;    /* 0 ms timer used when a poll cannot start */
+};
+
+struct hosts {
+	struct loop *loop;
+	const struct config *cfg;
+	char *known_hosts;
+	char *agent_socket;
+	struct host_entry *v;
+	size_t n;
+	hosts_notify_fn notify;
+	void *notify_ud;
+	long long interval_timer;
+};
+
+static void hosts_addf(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void hosts_addf(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	if (n + 1 >= cap)
+		return;
+	if (n)
+		n += (size_t)snprintf(buf + n, cap - n, "; ");
+	if (n + 1 >= cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, cap - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Effective settings: config file, then ~/.ssh/config, then defaults. */
+static void hosts_setup(struct hosts *h, struct host_entry *e, const struct hosts_opts *o)
+{
+	const struct config_host *c = e->st.cfg;
+	const char *home = o && o->home ? o->home : getenv("HOME");
+	const char *user = o && o->local_user ? o->local_user : getenv("USER");
+	if (!user || !*user)
+		user = "root";
+	const char *alias = c->address ? c->address : c->name;
+	char *scpath = o && o->ssh_config ? xstrdup(o->ssh_config) :
+		       xasprintf("%s/.ssh/config", home ? home : "");
+	struct ssh_host_config sc;
+	char err[512];
+	if (ssh_config_load(scpath, alias, home, user, &sc, err, sizeof(err)) < 0) {
+		e->setup_error = xstrdup(err);
+		memset(&sc, 0, sizeof(sc));
+	}
+	free(scpath);
+	e->st.address = xstrdup(sc.hostname ? sc.hostname : alias);
+	e->st.port = c->port ? c->port : sc.port ? sc.port : 22;
+	e->st.user = xstrdup(c->user ? c->user : sc.user ? sc.user : user);
+	const char *jump = c->jump ? c->jump : sc.proxy_jump;
+	if (jump && strcmp(jump, "none") != 0)
+		e->st.jump = xstrdup(jump);
+	if (c->identity) {
+		e->identities = xcalloc(1, sizeof(char *));
+		e->identities[e->nidentities++] = config_expand_path(c->identity, home);
+	} else if (sc.nidentity) {
+		e->identities = xcalloc(sc.nidentity, sizeof(char *));
+		for (size_t i = 0; i < sc.nidentity; i++)
+			if (strcmp(sc.identity_files[i], "none") != 0)
+				e->identities[e->nidentities++] = xstrdup(sc.identity_files[i]);
+	} else {
+		static const char *const defaults[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+		e->identities = xcalloc(3, sizeof(char *));
+		for (size_t i = 0; i < 3 && home; i++) {
+			char *p = xasprintf("%s/.ssh/%s", home, defaults[i]);
+			if (access(p, R_OK) == 0)
+				e->identities[e->nidentities++] = p;
+			else
+				free(p);
+		}
+	}
+	ssh_host_config_free(&sc);
+	if (c->checks & CONFIG_CHECK_DF)
+		e->cmds[e->ncmds++] = CMD_DF;
+	if (c->checks & CONFIG_CHECK_PM2)
+		e->cmds[e->ncmds++] = CMD_PM2;
+	if (c->checks & CONFIG_CHECK_LOAD) {
+		e->cmds[e->ncmds++] = CMD_UPTIME;
+		e->cmds[e->ncmds++] = CMD_FREE;
+	}
+	e->st.nprobes = c->nprobes;
+	e->st.probes = xcalloc(c->nprobes + 1, sizeof(*e->st.probes));
+	e->probes = xcalloc(c->nprobes + 1, sizeof(*e->probes));
+	for (size_t i = 0; i < c->nprobes; i++) {
+		e->st.probes[i].cfg = &c->probes[i];
+		e->st.probes[i].result = PROBE_PENDING;
+	}
+	e->st.fail = SSH_OK;
+	snprintf(e->st.message, sizeof(e->st.message), "not polled yet");
+	(void)h;
+}
+
+struct hosts *hosts_new(struct loop *loop, const struct config *cfg, const struct hosts_opts *opts)
+{
+	struct hosts *h = xcalloc(1, sizeof(*h));
+	h->loop = loop;
+	h->cfg = cfg;
+	const char *home = opts && opts->home ? opts->home : NULL;
+	h->known_hosts = config_expand_path(cfg->known_hosts ? cfg->known_hosts : "~/.ssh/known_hosts",
+					    home);
+	h->agent_socket = xstrdup(opts ? opts->agent_socket : NULL);
+	h->n = cfg->nhosts;
+	h->v = xcalloc(h->n + 1, sizeof(*h->v));
+	for (size_t i = 0; i < h->n; i++) {
+		h->v[i].owner = h;
+		h->v[i].index = i;
+		h->v[i].st.cfg = &cfg->hosts[i];
+		hosts_setup(h, &h->v[i], opts);
+	}
+	return h;
+}
+
+static void hosts_clear_data(struct host_status *st)
+{
+	checks_free_df(&st->df);
+	free(st->disk);
+	st->disk = NULL;
+	checks_free_pm2(&st->pm2);
+	free(st->pm2_flags);
+	st->pm2_flags = NULL;
+	for (size_t i = 0; i < st->nmissing; i++)
+		free(st->missing[i]);
+	free(st->missing);
+	st->missing = NULL;
+	st->nmissing = 0;
+	for (size_t i = 0; i < st->nduplicated; i++)
+		free(st->duplicated[i]);
+	free(st->duplicated);
+	st->duplicated = NULL;
+	st->nduplicated = 0;
+	st->have_df = st->have_pm2 = st->have_load = false;
+	memset(&st->load, 0, sizeof(st->load));
+}
+
+void hosts_free(struct hosts *h)
+{
+	if (!h)
+		return;
+	if (h->interval_timer)
+		loop_cancel_timer(h->loop, h->interval_timer);
+	for (size_t i = 0; i < h->n; i++) {
+		struct host_entry *e = &h->v[i];
+		ssh_session_free(e->sess);
+		for (size_t k = 0; k < e->st.nprobes; k++)
+			probe_free(e->probes[k]);
+		if (e->kick_timer)
+			loop_cancel_timer(h->loop, e->kick_timer);
+		free(e->probes);
+		hosts_clear_data(&e->st);
+		free(e->st.probes);
+		free(e->st.address);
+		free(e->st.user);
+		free(e->st.jump);
+		for (size_t k = 0; k < e->nidentities; k++)
+			free(e->identities[k]);
+		free(e->identities);
+		free(e->setup_error);
+	}
+	free(h->v);
+	free(h->known_hosts);
+	free(h->agent_socket);
+	free(h);
+}
+
+void hosts_set_notify(struct hosts *h, hosts_notify_fn fn, void *ud)
+{
+	h->notify = fn;
+	h->notify_ud = ud;
+}
+
+void hosts_flag_pm2(struct host_status *st, const struct pm2_list *prev)
+{
+	st->pm2_flags = xcalloc(st->pm2.n + 1, sizeof(*st->pm2_flags));
+	for (size_t i = 0; i < st->pm2.n; i++) {
+		const struct pm2_proc *p = &st->pm2.v[i];
+		struct host_pm2_flags *f = &st->pm2_flags[i];
+		f->restarts_before = -1;
+		f->restarts_high = p->restarts >= HOSTS_RESTARTS_HIGH;
+		for (size_t k = 0; prev && k < prev->n; k++) {
+			if (prev->v[k].pm_id == p->pm_id && strcmp(prev->v[k].name, p->name) == 0) {
+				f->restarts_before = prev->v[k].restarts;
+				f->restarts_rising = p->restarts > prev->v[k].restarts;
+			}
+		}
+	}
+	const struct config_host *c = st->cfg;
+	st->missing = xcalloc(c->nexpect + 1, sizeof(char *));
+	st->duplicated = xcalloc(c->nexpect + 1, sizeof(char *));
+	for (size_t k = 0; k < c->nexpect; k++) {
+		size_t online = 0;
+		for (size_t i = 0; i < st->pm2.n; i++)
+			if (strcmp(st->pm2.v[i].name, c->expect_pm2[k]) == 0 &&
+			    strcmp(st->pm2.v[i].status, "online") == 0)
+				online++;
+		if (online == 0)
+			st->missing[st->nmissing++] = xstrdup(c->expect_pm2[k]);
+		else if (online > 1)
+			st->duplicated[st->nduplicated++] = xstrdup(c->expect_pm2[k]);
+	}
+}
+
+static bool hosts_cmd_failed(struct host_status *st, enum check_cmd k, const struct ssh_result *r,
+			     const char *parse_err)
+{
+	if (r->exit_status == 0 && !parse_err)
+		return false;
+	char msg[200] = "";
+	if (r->err && r->errlen) {
+		size_t n = r->errlen < sizeof(msg) - 1 ? r->errlen : sizeof(msg) - 1;
+		memcpy(msg, r->err, n);
+		msg[n] = '\0';
+		char *nl = strchr(msg, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+	if (parse_err)
+		hosts_addf(st->check_errors, sizeof(st->check_errors), "%s: exit %d: %s%s%s",
+			   hosts_cmd_name[k], r->exit_status, parse_err, *msg ? ": " : "", msg);
+	else
+		hosts_addf(st->check_errors, sizeof(st->check_errors), "%s: exit %d%s%s",
+			   hosts_cmd_name[k], r->exit_status, *msg ? ": " : "", msg);
+	return parse_err != NULL;
+}
+
+/* Takes the session's results into the status (session succeeded). */
+static void hosts_take_results(struct host_entry *e)
+{
+	struct host_status *st = &e->st;
+	struct pm2_list prev = st->pm2;
+	st->pm2.v = NULL;
+	st->pm2.n = 0;
+	hosts_clear_data(st);
+	st->check_errors[0] = '\0';
+	bool failed = false;
+	char err[256];
+	for (size_t i = 0; i < e->ncmds; i++) {
+		const struct ssh_result *r = ssh_session_result(e->sess, i);
+		const char *out = r->out ? r->out : "";
+		int rc = -1;
+		err[0] = '\0';
+		switch (e->cmds[i]) {
+		case CMD_DF:
+			rc = checks_parse_df(out, r->outlen, &st->df, err, sizeof(err));
+			st->have_df = rc == 0;
+			break;
+		case CMD_PM2:
+			rc = checks_parse_pm2(out, r->outlen, &st->pm2, err, sizeof(err));
+			st->have_pm2 = rc == 0;
+			break;
+		case CMD_UPTIME:
+			rc = checks_parse_uptime(out, r->outlen, &st->load, err, sizeof(err));
+			break;
+		case CMD_FREE:
+			rc = checks_parse_free(out, r->outlen, &st->load, err, sizeof(err));
+			break;
+		case CMD_N:
+			break;
+		}
+		failed |= hosts_cmd_failed(st, e->cmds[i], r, rc < 0 ? err : NULL);
+	}
+	st->have_load = st->load.has_load || st->load.has_mem;
+	if (st->have_df) {
+		st->disk = xcalloc(st->df.n + 1, sizeof(*st->disk));
+		for (size_t i = 0; i < st->df.n; i++) {
+			int warn, crit;
+			config_disk_limits(st->cfg, st->df.v[i].mount, &warn, &crit);
+			int u = st->df.v[i].use_pct;
+			st->disk[i] = u >= crit ? DISK_CRIT : u >= warn ? DISK_WARN : DISK_OK;
+		}
+	}
+	if (st->have_pm2)
+		hosts_flag_pm2(st, &prev);
+	checks_free_pm2(&prev);
+	st->fail = failed ? SSH_FAIL_COMMAND : SSH_OK;
+	snprintf(st->message, sizeof(st->message), "%s", failed ? st->check_errors : "ok");
+}
+
+static void hosts_complete(struct host_entry *e)
+{
+	if (e->pending > 0)
+		return;
+	e->st.busy = false;
+	e->st.polled = true;
+	e->st.polls++;
+	if (e->owner->notify)
+		e->owner->notify(e->owner->notify_ud, e->index);
+}
+
+static void hosts_on_session(struct ssh_session *s, void *ud)
+{
+	struct host_entry *e = ud;
+	struct host_status *st = &e->st;
+	st->elapsed_ms = ssh_session_elapsed_ms(s);
+	snprintf(st->fingerprint, sizeof(st->fingerprint), "%s", ssh_session_fingerprint(s));
+	snprintf(st->key_type, sizeof(st->key_type), "%s", ssh_session_key_type(s));
+	if (ssh_session_fail(s) == SSH_OK) {
+		hosts_take_results(e);
+	} else {
+		/* Stale data is dropped: a host that cannot be reached shows no green rows. */
+		hosts_clear_data(st);
+		st->fail = ssh_session_fail(s);
+		snprintf(st->message, sizeof(st->message), "%s", ssh_session_message(s));
+	}
+	ssh_session_free(s);
+	e->sess = NULL;
+	e->pending--;
+	hosts_complete(e);
+}
+
+static void hosts_on_probe(struct probe *p, void *ud)
+{
+	struct host_entry *e = ud;
+	for (size_t i = 0; i < e->st.nprobes; i++) {
+		if (e->probes[i] != p)
+			continue;
+		struct host_probe_status *ps = &e->st.probes[i];
+		ps->result = probe_get_result(p);
+		ps->elapsed_ms = probe_elapsed_ms(p);
+		snprintf(ps->message, sizeof(ps->message), "%s", probe_message(p));
+		probe_free(p);
+		e->probes[i] = NULL;
+	}
+	e->pending--;
+	hosts_complete(e);
+}
+
+/* A poll that cannot connect at all (setup error, jump host) ends from a 0 ms timer. */
+static long hosts_on_kick(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct host_entry *e = ud;
+	e->kick_timer = 0;
+	hosts_clear_data(&e->st);
+	e->st.fail = SSH_FAIL_CONNECT;
+	if (e->setup_error)
+		snprintf(e->st.message, sizeof(e->st.message), "%s", e->setup_error);
+	else
+		snprintf(e->st.message, sizeof(e->st.message),
+			 "ProxyJump (via %s) is not supported yet", e->st.jump);
+	e->pending--;
+	hosts_complete(e);
+	return LOOP_TIMER_STOP;
+}
+
+void hosts_poll(struct hosts *h, size_t i)
+{
+	if (i >= h->n || h->v[i].st.busy)
+		return;
+	struct host_entry *e = &h->v[i];
+	e->st.busy = true;
+	e->pending = 1 + e->st.nprobes;
+	int timeout_ms = (h->cfg->timeout_s > 0 ? h->cfg->timeout_s : CONFIG_DEFAULT_TIMEOUT) * 1000;
+	for (size_t k = 0; k < e->st.nprobes; k++) {
+		const struct config_probe *p = e->st.probes[k].cfg;
+		e->probes[k] = probe_start(h->loop, p->host, p->port, timeout_ms, hosts_on_probe, e);
+	}
+	if (e->setup_error || e->st.jump) {
+		e->kick_timer = loop_add_timer(h->loop, 0, hosts_on_kick, e);
+		return;
+	}
+	const char *cmds[CMD_N];
+	for (size_t k = 0; k < e->ncmds; k++)
+		cmds[k] = hosts_cmd_text[e->cmds[k]];
+	struct ssh_target t = {
+		.address = e->st.address,
+		.port = e->st.port,
+		.user = e->st.user,
+		.identities = (const char *const *)e->identities,
+		.nidentities = e->nidentities,
+		.known_hosts = h->known_hosts,
+		.agent_socket = h->agent_socket,
+		.timeout_ms = timeout_ms,
+	};
+	e->sess = ssh_session_start(h->loop, &t, cmds, e->ncmds, hosts_on_session, e);
+}
+
+void hosts_poll_all(struct hosts *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		hosts_poll(h, i);
+}
+
+static long hosts_on_interval(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct hosts *h = ud;
+	hosts_poll_all(h);
+	return (long)(h->cfg->interval_s > 0 ? h->cfg->interval_s : CONFIG_DEFAULT_INTERVAL) * 1000;
+}
+
+void hosts_start_interval(struct hosts *h)
+{
+	if (h->interval_timer)
+		loop_cancel_timer(h->loop, h->interval_timer);
+	h->interval_timer = loop_add_timer(h->loop, 0, hosts_on_interval, h);
+}
+
+size_t hosts_count(const struct hosts *h)
+{
+	return h->n;
+}
+
+size_t hosts_busy_count(const struct hosts *h)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n; i++)
+		n += h->v[i].st.busy;
+	return n;
+}
+
+const struct host_status *hosts_status(const struct hosts *h, size_t i)
+{
+	return i < h->n ? &h->v[i].st : NULL;
+}
+
+long hosts_find(const struct hosts *h, const char *name)
+{
+	for (size_t i = 0; name && i < h->n; i++)
+		if (strcmp(h->v[i].st.cfg->name, name) == 0)
+			return (long)i;
+	return -1;
+}

@@ -1,0 +1,628 @@
+/* ssh/session: the per-connection state machine on a non-blocking libssh2 session (see
+ * session.h).  ssh_step() runs the machine until a call would block, then re-arms the fd
+ * watcher from libssh2_session_block_directions(); every entry point (fd ready, resolve
+ * done, phase timer) goes through it. */
+#include "ssh/session.h"
+
+#include "core/xalloc.h"
+#include "ssh/known_hosts.h"
+#include "ssh/resolve.h"
+
+#include <errno.h>
+#include <libssh2.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum ssh_state {
+	S_RESOLVE, S_CONNECT, S_HANDSHAKE, S_AUTH_LIST, S_AUTH_AGENT, S_AUTH_KEY,
+	S_CHAN_OPEN, S_EXEC, S_READ, S_CLOSE, S_FREE_CHAN, S_DONE,
+};
+
+static const char *const ssh_phase_names[] = {
+	[S_RESOLVE] = "DNS lookup", [S_CONNECT] = "connect", [S_HANDSHAKE] = "handshake",
+	[S_AUTH_LIST] = "authentication", [S_AUTH_AGENT] = "authentication",
+	[S_AUTH_KEY] = "authentication", [S_CHAN_OPEN] = "command", [S_EXEC] = "command",
+	[S_READ] = "command", [S_CLOSE] = "command", [S_FREE_CHAN] = "command", [S_DONE] = "done",
+};
+
+struct ssh_session {
+	struct loop *loop;
+	char *address, *user, *known_hosts, *agent_socket;
+	int port;
+	char **identities;
+	size_t nidentities, ident_i;
+	int timeout_ms;
+	char **cmds;
+	struct ssh_result *results;
+	size_t ncmds, cmd_i;
+	ssh_done_fn done;
+	void *ud;
+
+	enum ssh_state state;
+	enum ssh_fail fail;
+	char message[512];
+	char fingerprint[64];
+	char key_type[32];
+	char auth_notes[256];    /* what was tried, for "authentication failed" */
+	long long start_ms, end_ms;
+	long long timer;
+	struct resolve_req *resolve;
+	struct addrinfo *addrs, *cur_addr;
+	int fd;
+	int watched;             /* events currently watched on fd, 0 when none */
+	LIBSSH2_SESSION *ssh;
+	LIBSSH2_CHANNEL *chan;
+	LIBSSH2_AGENT *agent;
+	struct libssh2_agent_publickey *agent_id;
+	bool finished;
+};
+
+const char *ssh_fail_name(enum ssh_fail f)
+{
+	switch (f) {
+	case SSH_OK: return "ok";
+	case SSH_FAIL_DNS: return "DNS";
+	case SSH_FAIL_REFUSED: return "connection refused";
+	case SSH_FAIL_TIMEOUT: return "timeout";
+	case SSH_FAIL_HOSTKEY_UNKNOWN: return "host key unknown";
+	case SSH_FAIL_HOSTKEY_CHANGED: return "host key changed";
+	case SSH_FAIL_AUTH: return "authentication failed";
+	case SSH_FAIL_COMMAND: return "command failed";
+	case SSH_FAIL_CONNECT: return "connection failed";
+	}
+	return "connection failed";
+}
+
+static void ssh_step(struct ssh_session *s);
+
+/* Tears the connection down without blocking: after shutdown() every libssh2 send/recv
+ * fails at once instead of returning EAGAIN, so the frees below cannot stall. */
+static void ssh_teardown(struct ssh_session *s, bool polite)
+{
+	if (s->timer) {
+		loop_cancel_timer(s->loop, s->timer);
+		s->timer = 0;
+	}
+	if (s->resolve) {
+		resolve_cancel(s->resolve);
+		s->resolve = NULL;
+	}
+	if (s->fd >= 0 && s->watched) {
+		loop_unwatch_fd(s->loop, s->fd);
+		s->watched = 0;
+	}
+	if (s->ssh && polite)
+		(void)libssh2_session_disconnect(s->ssh, "warroom: done");
+	if (s->fd >= 0)
+		shutdown(s->fd, SHUT_RDWR);
+	if (s->agent) {
+		libssh2_agent_disconnect(s->agent);
+		libssh2_agent_free(s->agent);
+		s->agent = NULL;
+	}
+	if (s->chan) {
+		for (int i = 0; i < 3 && libssh2_channel_free(s->chan) == LIBSSH2_ERROR_EAGAIN; i++)
+			;
+		s->chan = NULL;
+	}
+	if (s->ssh) {
+		for (int i = 0; i < 3 && libssh2_session_free(s->ssh) == LIBSSH2_ERROR_EAGAIN; i++)
+			;
+		s->ssh = NULL;
+	}
+	if (s->fd >= 0) {
+		close(s->fd);
+		s->fd = -1;
+	}
+	if (s->addrs) {
+		freeaddrinfo(s->addrs);
+		s->addrs = s->cur_addr = NULL;
+	}
+}
+
+/* Ends the session and calls done; the caller must return right after (done may free s). */
+static void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fmt, ...)
+{
+	s->fail = fail;
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(s->message, sizeof(s->message), fmt, ap);
+		va_end(ap);
+	}
+	ssh_teardown(s, fail == SSH_OK);
+	s->state = S_DONE;
+	s->finished = true;
+	s->end_ms = loop_now_ms();
+	if (s->done)
+		s->done(s, s->ud);
+}
+
+static const char *ssh_lib_error(struct ssh_session *s)
+{
+	char *msg = NULL;
+	int len = 0;
+	if (!s->ssh || libssh2_session_last_error(s->ssh, &msg, &len, 0) == 0 || !msg)
+		return "unknown error";
+	return msg;
+}
+
+static long ssh_on_timeout(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct ssh_session *s = ud;
+	s->timer = 0;
+	const char *phase = ssh_phase_names[s->state];
+	if (s->state == S_RESOLVE)
+		ssh_finish(s, SSH_FAIL_DNS, "DNS lookup of %s: no answer within %d s", s->address,
+			   s->timeout_ms / 1000);
+	else if (s->cmd_i < s->ncmds && s->state >= S_CHAN_OPEN)
+		ssh_finish(s, SSH_FAIL_TIMEOUT, "%s:%d: no answer within %d s (%s '%s')", s->address,
+			   s->port, s->timeout_ms / 1000, phase, s->cmds[s->cmd_i]);
+	else
+		ssh_finish(s, SSH_FAIL_TIMEOUT, "%s:%d: no answer within %d s (%s)", s->address, s->port,
+			   s->timeout_ms / 1000, phase);
+	return LOOP_TIMER_STOP;
+}
+
+/* Enters a new phase: its deadline starts now. */
+static void ssh_enter(struct ssh_session *s, enum ssh_state st)
+{
+	bool new_phase = st == S_RESOLVE || st == S_CONNECT || st == S_HANDSHAKE ||
+			 st == S_AUTH_LIST || st == S_CHAN_OPEN;
+	s->state = st;
+	if (!new_phase)
+		return;
+	if (s->timer)
+		loop_cancel_timer(s->loop, s->timer);
+	s->timer = loop_add_timer(s->loop, s->timeout_ms, ssh_on_timeout, s);
+}
+
+static void ssh_on_fd(struct loop *loop, int fd, int revents, void *ud)
+{
+	(void)loop;
+	(void)fd;
+	(void)revents;
+	ssh_step(ud);
+}
+
+static void ssh_watch(struct ssh_session *s, int events)
+{
+	if (events == s->watched)
+		return;
+	loop_watch_fd(s->loop, s->fd, events, ssh_on_fd, s);
+	s->watched = events;
+}
+
+/* After EAGAIN: wait for what libssh2 says it is blocked on. */
+static void ssh_wait(struct ssh_session *s)
+{
+	int dirs = libssh2_session_block_directions(s->ssh);
+	int ev = 0;
+	if (dirs & LIBSSH2_SESSION_BLOCK_INBOUND)
+		ev |= LOOP_READ;
+	if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		ev |= LOOP_WRITE;
+	ssh_watch(s, ev ? ev : LOOP_READ);
+}
+
+static void ssh_addr_text(const struct addrinfo *ai, char *out, size_t cap)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv, sizeof(serv),
+			NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(out, cap, "?");
+	else if (ai->ai_family == AF_INET6)
+		snprintf(out, cap, "[%s]:%s", host, serv);
+	else
+		snprintf(out, cap, "%s:%s", host, serv);
+}
+
+/* Starts a non-blocking connect to the next address; finishes on the last failure. */
+static void ssh_connect_next(struct ssh_session *s, int last_errno)
+{
+	for (; s->cur_addr; s->cur_addr = s->cur_addr->ai_next) {
+		const struct addrinfo *ai = s->cur_addr;
+		s->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			       ai->ai_protocol);
+		if (s->fd < 0) {
+			last_errno = errno;
+			continue;
+		}
+		if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
+			ssh_enter(s, S_CONNECT);
+			ssh_watch(s, LOOP_WRITE);
+			return;
+		}
+		last_errno = errno;
+		close(s->fd);
+		s->fd = -1;
+	}
+	ssh_finish(s, last_errno == ECONNREFUSED ? SSH_FAIL_REFUSED :
+		      last_errno == ETIMEDOUT ? SSH_FAIL_TIMEOUT : SSH_FAIL_CONNECT,
+		   "connect %s port %d: %s", s->address, s->port,
+		   strerror(last_errno ? last_errno : EHOSTUNREACH));
+}
+
+static void ssh_on_resolved(struct addrinfo *res, int gai_err, void *ud)
+{
+	struct ssh_session *s = ud;
+	s->resolve = NULL;
+	if (gai_err || !res) {
+		if (res)
+			freeaddrinfo(res);
+		ssh_finish(s, SSH_FAIL_DNS, "DNS lookup of %s: %s", s->address,
+			   gai_err ? gai_strerror(gai_err) : "no address");
+		return;
+	}
+	s->addrs = s->cur_addr = res;
+	ssh_connect_next(s, 0);
+}
+
+/* The socket became writable in S_CONNECT: connected, or the next address. */
+static bool ssh_connected(struct ssh_session *s)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err == 0) {
+		s->ssh = libssh2_session_init();
+		if (!s->ssh) {
+			ssh_finish(s, SSH_FAIL_CONNECT, "libssh2_session_init failed");
+			return false;
+		}
+		libssh2_session_set_blocking(s->ssh, 0);
+		char pref[256];
+		known_hosts_method_pref(s->ssh, s->known_hosts, s->address, s->port, pref, sizeof(pref));
+		(void)libssh2_session_method_pref(s->ssh, LIBSSH2_METHOD_HOSTKEY, pref);
+		ssh_enter(s, S_HANDSHAKE);
+		return true;
+	}
+	loop_unwatch_fd(s->loop, s->fd);
+	s->watched = 0;
+	close(s->fd);
+	s->fd = -1;
+	char where[NI_MAXHOST + NI_MAXSERV + 8];
+	ssh_addr_text(s->cur_addr, where, sizeof(where));
+	s->cur_addr = s->cur_addr->ai_next;
+	if (s->cur_addr) {
+		ssh_connect_next(s, err);
+		return false;
+	}
+	ssh_finish(s, err == ECONNREFUSED ? SSH_FAIL_REFUSED :
+		      err == ETIMEDOUT ? SSH_FAIL_TIMEOUT : SSH_FAIL_CONNECT,
+		   "connect %s (%s): %s", s->address, where, strerror(err));
+	return false;
+}
+
+/* Host key check right after the handshake; false when the session ended. */
+static bool ssh_check_hostkey(struct ssh_session *s)
+{
+	struct kh_verdict v;
+	known_hosts_check_session(s->ssh, s->known_hosts, s->address, s->port, &v);
+	snprintf(s->fingerprint, sizeof(s->fingerprint), "%s", v.fingerprint);
+	snprintf(s->key_type, sizeof(s->key_type), "%s", v.key_type);
+	switch (v.result) {
+	case KH_MATCH:
+		return true;
+	case KH_UNKNOWN:
+		ssh_finish(s, SSH_FAIL_HOSTKEY_UNKNOWN,
+			   "host key for %s port %d is not in %s: %s key fingerprint is %s", s->address,
+			   s->port, s->known_hosts, v.key_type, v.fingerprint);
+		return false;
+	case KH_CHANGED:
+		ssh_finish(s, SSH_FAIL_HOSTKEY_CHANGED, "%s; server now offers %s; refusing to connect",
+			   v.message, v.fingerprint);
+		return false;
+	case KH_ERROR:
+		break;
+	}
+	ssh_finish(s, SSH_FAIL_CONNECT, "host key check: %s", v.message);
+	return false;
+}
+
+static void ssh_note(struct ssh_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ssh_note(struct ssh_session *s, const char *fmt, ...)
+{
+	size_t n = strlen(s->auth_notes);
+	if (n + 3 >= sizeof(s->auth_notes))
+		return;
+	if (n)
+		n += (size_t)snprintf(s->auth_notes + n, sizeof(s->auth_notes) - n, "; ");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->auth_notes + n, sizeof(s->auth_notes) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Sets up the agent (a local unix socket: connect and listing are quick local calls).
+ * false when there is no usable agent. */
+static bool ssh_agent_open(struct ssh_session *s)
+{
+	if (!s->agent_socket || !*s->agent_socket)
+		return false;
+	s->agent = libssh2_agent_init(s->ssh);
+	if (!s->agent)
+		return false;
+	libssh2_agent_set_identity_path(s->agent, s->agent_socket);
+	if (libssh2_agent_connect(s->agent) != 0 || libssh2_agent_list_identities(s->agent) != 0) {
+		ssh_note(s, "agent not reachable");
+		libssh2_agent_free(s->agent);
+		s->agent = NULL;
+		return false;
+	}
+	s->agent_id = NULL;
+	if (libssh2_agent_get_identity(s->agent, &s->agent_id, NULL) != 0) {
+		ssh_note(s, "agent has no keys");
+		return false;
+	}
+	return true;
+}
+
+/* One state-machine step; returns false when the caller must stop (waiting or done). */
+static bool ssh_advance(struct ssh_session *s)
+{
+	int rc;
+	switch (s->state) {
+	case S_RESOLVE:
+	case S_DONE:
+		return false;
+	case S_CONNECT:
+		return ssh_connected(s);
+	case S_HANDSHAKE:
+		rc = libssh2_session_handshake(s->ssh, s->fd);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (rc) {
+			ssh_finish(s, SSH_FAIL_CONNECT, "SSH handshake with %s port %d: %s", s->address,
+				   s->port, ssh_lib_error(s));
+			return false;
+		}
+		if (!ssh_check_hostkey(s))
+			return false;
+		ssh_enter(s, S_AUTH_LIST);
+		return true;
+	case S_AUTH_LIST: {
+		const char *methods = libssh2_userauth_list(s->ssh, s->user, (unsigned)strlen(s->user));
+		if (!methods) {
+			if (libssh2_userauth_authenticated(s->ssh)) {
+				ssh_enter(s, S_CHAN_OPEN);
+				return true;
+			}
+			if (libssh2_session_last_errno(s->ssh) == LIBSSH2_ERROR_EAGAIN)
+				break;
+			ssh_finish(s, SSH_FAIL_CONNECT, "%s: asking for auth methods: %s", s->address,
+				   ssh_lib_error(s));
+			return false;
+		}
+		if (!strstr(methods, "publickey")) {
+			ssh_finish(s, SSH_FAIL_AUTH, "%s@%s: server offers only %s (keys are used)", s->user,
+				   s->address, methods);
+			return false;
+		}
+		s->state = ssh_agent_open(s) ? S_AUTH_AGENT : S_AUTH_KEY;
+		return true;
+	}
+	case S_AUTH_AGENT:
+		rc = libssh2_agent_userauth(s->agent, s->user, s->agent_id);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (rc == 0) {
+			ssh_enter(s, S_CHAN_OPEN);
+			return true;
+		}
+		if (libssh2_agent_get_identity(s->agent, &s->agent_id, s->agent_id) != 0) {
+			ssh_note(s, "agent keys refused");
+			s->state = S_AUTH_KEY;
+		}
+		return true;
+	case S_AUTH_KEY:
+		if (s->ident_i >= s->nidentities) {
+			if (!s->nidentities)
+				ssh_note(s, "no identity file");
+			ssh_finish(s, SSH_FAIL_AUTH, "authentication failed for %s@%s (%s)", s->user,
+				   s->address, s->auth_notes);
+			return false;
+		}
+		rc = libssh2_userauth_publickey_fromfile_ex(s->ssh, s->user, (unsigned)strlen(s->user),
+							    NULL, s->identities[s->ident_i], "");
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (rc == 0) {
+			ssh_enter(s, S_CHAN_OPEN);
+			return true;
+		}
+		if (rc == LIBSSH2_ERROR_FILE)
+			ssh_note(s, "%s unreadable or passphrase-protected", s->identities[s->ident_i]);
+		else
+			ssh_note(s, "%s refused", s->identities[s->ident_i]);
+		s->ident_i++;
+		return true;
+	case S_CHAN_OPEN:
+		if (s->cmd_i >= s->ncmds) {
+			ssh_finish(s, SSH_OK, "ok");
+			return false;
+		}
+		s->chan = libssh2_channel_open_session(s->ssh);
+		if (!s->chan) {
+			if (libssh2_session_last_errno(s->ssh) == LIBSSH2_ERROR_EAGAIN)
+				break;
+			ssh_finish(s, SSH_FAIL_CONNECT, "%s: cannot open a channel: %s", s->address,
+				   ssh_lib_error(s));
+			return false;
+		}
+		s->state = S_EXEC;
+		return true;
+	case S_EXEC:
+		rc = libssh2_channel_exec(s->chan, s->cmds[s->cmd_i]);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (rc) {
+			ssh_finish(s, SSH_FAIL_CONNECT, "%s: cannot run '%s': %s", s->address,
+				   s->cmds[s->cmd_i], ssh_lib_error(s));
+			return false;
+		}
+		s->state = S_READ;
+		return true;
+	case S_READ: {
+		struct ssh_result *r = &s->results[s->cmd_i];
+		char buf[16384];
+		ssize_t n1 = libssh2_channel_read_ex(s->chan, 0, buf, sizeof(buf));
+		if (n1 > 0) {
+			size_t room = SSH_MAX_OUTPUT - r->outlen;
+			size_t take = (size_t)n1 < room ? (size_t)n1 : room;
+			r->truncated |= take < (size_t)n1;
+			r->out = xrealloc(r->out, r->outlen + take + 1);
+			memcpy(r->out + r->outlen, buf, take);
+			r->outlen += take;
+			r->out[r->outlen] = '\0';
+		}
+		ssize_t n2 = libssh2_channel_read_ex(s->chan, SSH_EXTENDED_DATA_STDERR, buf, sizeof(buf));
+		if (n2 > 0 && r->errlen < 4096) {
+			size_t take = (size_t)n2 < 4096 - r->errlen ? (size_t)n2 : 4096 - r->errlen;
+			r->err = xrealloc(r->err, r->errlen + take + 1);
+			memcpy(r->err + r->errlen, buf, take);
+			r->errlen += take;
+			r->err[r->errlen] = '\0';
+		}
+		if (n1 > 0 || n2 > 0)
+			return true;
+		if ((n1 < 0 && n1 != LIBSSH2_ERROR_EAGAIN) || (n2 < 0 && n2 != LIBSSH2_ERROR_EAGAIN)) {
+			ssh_finish(s, SSH_FAIL_CONNECT, "%s: reading '%s': %s", s->address,
+				   s->cmds[s->cmd_i], ssh_lib_error(s));
+			return false;
+		}
+		if (libssh2_channel_eof(s->chan)) {
+			s->state = S_CLOSE;
+			return true;
+		}
+		break;
+	}
+	case S_CLOSE:
+		rc = libssh2_channel_close(s->chan);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		rc = libssh2_channel_wait_closed(s->chan);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		s->results[s->cmd_i].exit_status = libssh2_channel_get_exit_status(s->chan);
+		s->state = S_FREE_CHAN;
+		return true;
+	case S_FREE_CHAN:
+		rc = libssh2_channel_free(s->chan);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		s->chan = NULL;
+		s->cmd_i++;
+		ssh_enter(s, S_CHAN_OPEN);
+		return true;
+	}
+	ssh_wait(s);
+	return false;
+}
+
+static void ssh_step(struct ssh_session *s)
+{
+	/* ssh_advance returns false once it waits or the session finished (and may be
+	 * freed by the done callback): s is not touched after that. */
+	while (ssh_advance(s))
+		;
+}
+
+struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target *t,
+				      const char *const *cmds, size_t ncmds, ssh_done_fn done,
+				      void *ud)
+{
+	struct ssh_session *s = xcalloc(1, sizeof(*s));
+	s->loop = loop;
+	s->address = xstrdup(t->address);
+	s->port = t->port;
+	s->user = xstrdup(t->user ? t->user : "root");
+	s->known_hosts = xstrdup(t->known_hosts ? t->known_hosts : "/dev/null");
+	s->agent_socket = xstrdup(t->agent_socket);
+	s->identities = xcalloc(t->nidentities + 1, sizeof(*s->identities));
+	for (size_t i = 0; i < t->nidentities; i++)
+		s->identities[i] = xstrdup(t->identities[i]);
+	s->nidentities = t->nidentities;
+	s->timeout_ms = t->timeout_ms > 0 ? t->timeout_ms : 10000;
+	s->cmds = xcalloc(ncmds + 1, sizeof(*s->cmds));
+	s->results = xcalloc(ncmds + 1, sizeof(*s->results));
+	for (size_t i = 0; i < ncmds; i++) {
+		s->cmds[i] = xstrdup(cmds[i]);
+		s->results[i].exit_status = -1;
+	}
+	s->ncmds = ncmds;
+	s->done = done;
+	s->ud = ud;
+	s->fd = -1;
+	s->start_ms = loop_now_ms();
+	snprintf(s->message, sizeof(s->message), "connecting");
+	ssh_enter(s, S_RESOLVE);
+	s->resolve = resolve_start(loop, s->address, s->port, ssh_on_resolved, s);
+	return s;
+}
+
+void ssh_session_free(struct ssh_session *s)
+{
+	if (!s)
+		return;
+	if (!s->finished)
+		ssh_teardown(s, false);
+	free(s->address);
+	free(s->user);
+	free(s->known_hosts);
+	free(s->agent_socket);
+	for (size_t i = 0; i < s->nidentities; i++)
+		free(s->identities[i]);
+	free(s->identities);
+	for (size_t i = 0; i < s->ncmds; i++) {
+		free(s->cmds[i]);
+		free(s->results[i].out);
+		free(s->results[i].err);
+	}
+	free(s->cmds);
+	free(s->results);
+	free(s);
+}
+
+enum ssh_fail ssh_session_fail(const struct ssh_session *s)
+{
+	return s->fail;
+}
+
+const char *ssh_session_message(const struct ssh_session *s)
+{
+	return s->message;
+}
+
+const char *ssh_session_fingerprint(const struct ssh_session *s)
+{
+	return s->fingerprint;
+}
+
+const char *ssh_session_key_type(const struct ssh_session *s)
+{
+	return s->key_type;
+}
+
+const struct ssh_result *ssh_session_result(const struct ssh_session *s, size_t i)
+{
+	return i < s->ncmds ? &s->results[i] : NULL;
+}
+
+long long ssh_session_elapsed_ms(const struct ssh_session *s)
+{
+	return (s->finished ? s->end_ms : loop_now_ms()) - s->start_ms;
+}

@@ -1,0 +1,86 @@
+#ifndef SSH_SESSION_H
+#define SSH_SESSION_H
+/* ssh/session: one SSH connection that runs a list of commands, driven by the event loop.
+ *
+ * An explicit state machine on a non-blocking libssh2 session:
+ *   resolve -> connect -> handshake -> hostkey -> auth -> (open channel -> exec -> read ->
+ *   close) per command -> disconnect -> done
+ * Every libssh2 call that returns EAGAIN leaves the machine in its state and re-arms the
+ * fd watcher from libssh2_session_block_directions(); the next readiness resumes it.
+ * Each phase has its own deadline (target.timeout_ms from the phase's start); a phase
+ * that overruns ends the session with SSH_FAIL_TIMEOUT naming the phase.
+ *
+ * Failures are named (enum ssh_fail) with a one-line message.  Host keys are checked with
+ * ssh/known_hosts against target.known_hosts: an unknown key ends the session with
+ * SSH_FAIL_HOSTKEY_UNKNOWN (and its fingerprint) and is never recorded here; a changed key
+ * with SSH_FAIL_HOSTKEY_CHANGED.  Authentication: ssh-agent identities first (when
+ * target.agent_socket is set), then the identity files without passphrase.  Nothing secret
+ * is logged or kept.
+ * Contract: the done callback runs exactly once, from a loop callback (never from inside
+ * ssh_session_start), after which results stay readable until ssh_session_free.
+ * ssh_session_free on a running session aborts it without calling done.
+ */
+#include "tui/loop.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ssh_fail {
+	SSH_OK,
+	SSH_FAIL_DNS,
+	SSH_FAIL_REFUSED,
+	SSH_FAIL_TIMEOUT,
+	SSH_FAIL_HOSTKEY_UNKNOWN,
+	SSH_FAIL_HOSTKEY_CHANGED,
+	SSH_FAIL_AUTH,
+	SSH_FAIL_COMMAND,        /* set by callers that judge exit statuses; never by session */
+	SSH_FAIL_CONNECT,        /* other connection errors: unreachable, reset, protocol */
+};
+
+/* "ok", "DNS", "connection refused", "timeout", "host key unknown", "host key changed",
+ * "authentication failed", "command failed", "connection failed". */
+const char *ssh_fail_name(enum ssh_fail f);
+
+enum { SSH_MAX_OUTPUT = 16 << 20 };
+
+struct ssh_target {
+	const char *address;     /* DNS name or literal; also the known_hosts name */
+	int port;
+	const char *user;
+	const char *const *identities; /* private key files, tried in order */
+	size_t nidentities;
+	const char *known_hosts; /* path (already expanded) */
+	const char *agent_socket; /* NULL: no agent */
+	int timeout_ms;          /* per phase */
+};
+
+struct ssh_result {
+	int exit_status;         /* -1 when the command did not finish */
+	char *out;               /* stdout, NUL-terminated, at most SSH_MAX_OUTPUT bytes */
+	size_t outlen;
+	char *err;               /* stderr, NUL-terminated, first 4 KiB */
+	size_t errlen;
+	bool truncated;
+};
+
+struct ssh_session;
+typedef void (*ssh_done_fn)(struct ssh_session *s, void *ud);
+
+/* Starts connecting at once.  target strings and cmds are copied. */
+struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target *target,
+				      const char *const *cmds, size_t ncmds, ssh_done_fn done,
+				      void *ud);
+void ssh_session_free(struct ssh_session *s);
+
+enum ssh_fail ssh_session_fail(const struct ssh_session *s);
+/* One line: what failed and where ("connect 127.0.0.1:22: Connection refused"). */
+const char *ssh_session_message(const struct ssh_session *s);
+/* The server key's "SHA256:..." fingerprint and type, "" before the handshake. */
+const char *ssh_session_fingerprint(const struct ssh_session *s);
+const char *ssh_session_key_type(const struct ssh_session *s);
+/* Result of command i (valid for every i < ncmds; unfinished ones have exit -1). */
+const struct ssh_result *ssh_session_result(const struct ssh_session *s, size_t i);
+/* Milliseconds from start to done. */
+long long ssh_session_elapsed_ms(const struct ssh_session *s);
+
+#endif
