@@ -3,7 +3,11 @@
 # Starts build/warroom-sim (default scenario) on 127.0.0.1 port 0, reads its URL from the
 # first line it prints, runs build/warroom against it in the foreground, and stops the
 # simulator by PID on any exit (q, Ctrl-C, an error).  WARROOM_DEMO_PIDFILE=FILE makes it
-# write the simulator's PID there (tests use it to prove nothing is left behind).
+# write the simulator's PID there, then the incident's (tests use them to prove nothing is left behind).
+# So that a newcomer sees a cluster in trouble, a background "incident" replays the
+# runbooks' failures through the simulator's fault API: a crash loop (runbook 001), an image
+# tag that does not exist (runbook 001's drift), and a node failure leaving pods Unknown
+# (runbook 000).  WARROOM_DEMO_INCIDENT=0 turns it off.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
@@ -20,8 +24,12 @@ for b in warroom warroom-sim; do
 done
 
 log=$(mktemp "${TMPDIR:-/tmp}/warroom-demo.XXXXXX") || exit 2
-sim=""
+sim="" incident=""
 stop_sim() {
+  if [ -n "$incident" ]; then
+    kill "$incident" 2>/dev/null
+    wait "$incident" 2>/dev/null
+  fi
   if [ -n "$sim" ]; then
     kill "$sim" 2>/dev/null
     wait "$sim" 2>/dev/null
@@ -50,6 +58,28 @@ if [ -z "$url" ]; then
   echo "demo: warroom-sim did not start:" >&2
   sed 's/^/  /' "$log" >&2
   exit 2
+fi
+
+demo_fault() { curl -sS -o /dev/null -X POST --data "$1" "$url/sim/v1/faults"; }
+# Sleeps in the background and waits, so a TERM from stop_sim ends the nap at once and
+# leaves no sleep behind.
+demo_nap() { sleep "$1" & napping=$!; wait "$napping"; }
+demo_incident() {
+  napping=""
+  trap '[ -n "$napping" ] && kill "$napping" 2>/dev/null; exit 0' TERM
+  demo_nap 4
+  demo_fault '{"type":"crashloop","namespace":"ingest","deployment":"ingest-state-tracking","message":"FATAL: configuration key hub.image.tag does not match the deployed chart"}'
+  demo_nap 6
+  demo_fault '{"type":"image-pull","namespace":"ingest","deployment":"ingest-exporter","image":"quay.io/ingest/exporter:0.9.0-rc1"}'
+  demo_nap 10
+  demo_fault '{"type":"node-down","node":"ip-172-20-110-97.ec2.internal"}'
+}
+if [ "${WARROOM_DEMO_INCIDENT:-1}" != 0 ]; then
+  demo_incident >/dev/null 2>&1 &
+  incident=$!
+  if [ -n "${WARROOM_DEMO_PIDFILE:-}" ]; then
+    echo "$incident" >>"$WARROOM_DEMO_PIDFILE"
+  fi
 fi
 
 "$BUILD/warroom" --server "$url" "$@"

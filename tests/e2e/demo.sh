@@ -12,10 +12,17 @@ pidfile=$T_TMP/demo.pid
 tm_start 100x30 env BUILD="$BUILD" WARROOM_DEMO_PIDFILE="$pidfile" "$T_ROOT/scripts/demo.sh"
 if tm_wait 20 "ingest-broker-"; then t_ok "demo shows the pods"; else t_fail "demo shows the pods" "$(tm_screen)"; fi
 t_contains "demo shows managed-services-api" "managed-services-api-" "$(tm_screen)"
-sim=$(cat "$pidfile" 2>/dev/null)
+sim=$(sed -n 1p "$pidfile" 2>/dev/null)
+incident=$(sed -n 2p "$pidfile" 2>/dev/null)
 t_match "demo recorded the simulator PID" '^[0-9]+$' "$sim"
+t_match "demo recorded the incident PID" '^[0-9]+$' "$incident"
 [ -n "$sim" ] && T_PIDS+=("$sim")   # stopped by the suite even if the demo fails to
+[ -n "$incident" ] && T_PIDS+=("$incident")
 if kill -0 "$sim" 2>/dev/null; then t_ok "simulator runs while the console does"; else t_fail "simulator runs while the console does"; fi
+# The scripted incident turns the demo cluster red: a crash loop first, then a bad image tag.
+if tm_wait 30 "CrashLoopBackOff"; then t_ok "demo incident: a pod crash-loops"; else t_fail "demo incident: a pod crash-loops" "$(tm_screen)"; fi
+if tm_wait 30 "ImagePullBackOff"; then t_ok "demo incident: a bad image tag"; else
+  tm_wait 1 "ErrImagePull" && t_ok "demo incident: a bad image tag" || t_fail "demo incident: a bad image tag" "$(tm_screen)"; fi
 
 tm_keys q
 wait_until 10 tm_dead
@@ -23,12 +30,14 @@ if tm_dead; then t_ok "q ends the demo"; else t_fail "q ends the demo" "$(tm_scr
 wait_until 5 bash -c "! kill -0 $sim 2>/dev/null"
 if kill -0 "$sim" 2>/dev/null; then t_fail "no simulator left behind" "$(ps -o pid,cmd -p "$sim")"
 else t_ok "no simulator left behind"; fi
+if kill -0 "$incident" 2>/dev/null; then t_fail "no incident script left behind" "$(ps -o pid,cmd -p "$incident")"
+else t_ok "no incident script left behind"; fi
 
 # Ctrl-C (a key in the console) ends it just as cleanly
 rm -f "$pidfile"
 tmux -L "$T_TMUX" respawn-pane -k -t t env BUILD="$BUILD" WARROOM_DEMO_PIDFILE="$pidfile" "$T_ROOT/scripts/demo.sh"
 tm_wait 20 "ingest-broker-"
-sim=$(cat "$pidfile" 2>/dev/null)
+sim=$(sed -n 1p "$pidfile" 2>/dev/null)
 [ -n "$sim" ] && T_PIDS+=("$sim")
 tm_keys C-c
 wait_until 10 tm_dead
