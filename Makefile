@@ -44,7 +44,7 @@ UNIT_BINS     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps demo check check-unit check-asan install uninstall clean bench fuzz
+.PHONY: all deps demo check check-unit check-asan install uninstall clean distclean bench fuzz
 all: $(BUILD)/warroom $(BUILD)/warroom-sim
 
 deps:
@@ -124,15 +124,24 @@ FUZZ_TIME ?= 60
 FUZZ_CC    = clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BIN   = $(BUILD)/fuzz
 fuzz:
-	@mkdir -p $(FUZZ_BIN)/corpus-text $(FUZZ_BIN)/corpus-podstatus $(FUZZ_BIN)/corpus-kubeconfig
+	@mkdir -p $(FUZZ_BIN)/corpus-text $(FUZZ_BIN)/corpus-podstatus $(FUZZ_BIN)/corpus-kubeconfig \
+	  $(FUZZ_BIN)/corpus-df $(FUZZ_BIN)/corpus-pm2
 	$(FUZZ_CC) tests/fuzz/fuzz_text.c tui/text.c -o $(FUZZ_BIN)/fuzz_text
 	$(FUZZ_CC) tests/fuzz/fuzz_podstatus.c kube/podstatus.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_podstatus
 	$(FUZZ_CC) tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/kubeconfig.c kube/kubeconfig_parse.c kube/credential.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_kubeconfig
+	$(FUZZ_CC) tests/fuzz/fuzz_df.c ssh/checks.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_df
+	$(FUZZ_CC) tests/fuzz/fuzz_pm2.c ssh/checks.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_pm2
 	$(FUZZ_BIN)/fuzz_text -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-text tests/fuzz/corpus/text
 	$(FUZZ_BIN)/fuzz_podstatus -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-podstatus tests/fuzz/corpus/podstatus
 	$(FUZZ_BIN)/fuzz_kubeconfig -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-kubeconfig tests/fuzz/corpus/kubeconfig
+	$(FUZZ_BIN)/fuzz_df -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-df tests/fuzz/corpus/df
+	$(FUZZ_BIN)/fuzz_pm2 -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-pm2 tests/fuzz/corpus/pm2
 
 clean:
 	rm -rf build build-asan
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Also forgets the test tools make deps installed into the tree (pm2).
+distclean: clean
+	rm -rf build-node
+
+-include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)

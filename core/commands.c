@@ -127,6 +127,7 @@ enum cmd_complete commands_arg_completion(enum cmd_id id)
 	case CMD_NS:
 		return CMD_COMPLETE_NAMESPACE;
 	case CMD_DESCRIBE:
+	case CMD_LOGS:
 		return CMD_COMPLETE_OBJECT;
 	case CMD_SORT:
 		return CMD_COMPLETE_COLUMN;
@@ -150,6 +151,18 @@ const char *commands_arg_name(enum cmd_id id)
 		return "[COLUMN]";
 	case CMD_FILTER:
 		return "[TEXT|~REGEX]";
+	case CMD_LOGS:
+		return "[TARGET] [OPTIONS]";
+	case CMD_LOGCHECK:
+		return "KIND/NAME REGEX [--expect N]";
+	case CMD_LOG_SEARCH:
+	case CMD_LOG_GREP:
+	case CMD_LOG_EXCLUDE:
+		return "[REGEX]";
+	case CMD_LOG_CONTEXT:
+		return "N";
+	case CMD_LOG_SAVE:
+		return "FILE";
 	default:
 		return "";
 	}

@@ -41,7 +41,21 @@ enum cmd_arg { CMD_ARG_NONE, CMD_ARG_TEXT, CMD_ARG_NAME };
 	X(MOVE_BOTTOM, "move-bottom", CMD_ARG_NONE, false, "Select the last row") \
 	X(PROMPT_FILTER, "prompt-filter", CMD_ARG_NONE, false, "Type a filter for the focused pane") \
 	X(PROMPT_COMMAND, "prompt-command", CMD_ARG_NONE, false, "Open the ':' command prompt") \
-	X(CANCEL, "cancel", CMD_ARG_NONE, false, "Close help or describe, clear the filter")
+	X(CANCEL, "cancel", CMD_ARG_NONE, false, "Close help or describe, clear the filter") \
+	X(LOGS, "logs", CMD_ARG_TEXT, false, "Tail logs of TARGET (pod/NAME, deployment/NAME, sts/NAME, -l SEL; none: the selection)") \
+	X(LOGCHECK, "logcheck", CMD_ARG_TEXT, false, "Count pods whose logs match: KIND/NAME REGEX [--expect N|>=N|<=N]") \
+	X(LOG_PAUSE, "log-pause", CMD_ARG_NONE, false, "Logs: pause or resume following (keeps receiving)") \
+	X(LOG_SEARCH, "log-search", CMD_ARG_TEXT, false, "Logs: search and highlight REGEX, jump to the newest match") \
+	X(SEARCH_NEXT, "search-next", CMD_ARG_NONE, false, "Logs: next (newer) search match") \
+	X(SEARCH_PREV, "search-prev", CMD_ARG_NONE, false, "Logs: previous (older) search match") \
+	X(LOG_GREP, "log-grep", CMD_ARG_TEXT, false, "Logs: show only lines matching REGEX (empty: all)") \
+	X(LOG_EXCLUDE, "log-exclude", CMD_ARG_TEXT, false, "Logs: hide lines matching REGEX (empty: none)") \
+	X(LOG_CONTEXT, "log-context", CMD_ARG_TEXT, false, "Logs: show N lines around log-grep matches (0: none)") \
+	X(LOG_WRAP, "log-wrap", CMD_ARG_NONE, false, "Logs: wrap long lines on or off") \
+	X(LOG_TIMESTAMPS, "log-timestamps", CMD_ARG_NONE, false, "Logs: show timestamps on or off") \
+	X(SCROLL_LEFT, "scroll-left", CMD_ARG_NONE, false, "Logs: scroll left (not wrapping)") \
+	X(SCROLL_RIGHT, "scroll-right", CMD_ARG_NONE, false, "Logs: scroll right (not wrapping)") \
+	X(LOG_SAVE, "log-save", CMD_ARG_TEXT, false, "Logs: save the buffer (or the filtered view) to FILE")
 
 enum cmd_id {
 #define COMMAND_ENUM(id, name, arg, mut, help) CMD_##id,

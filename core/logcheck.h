@@ -38,6 +38,8 @@ struct logs_args {
 	char grep[512];         /* "" none */
 	bool follow, previous, timestamps;
 	long max_lines;         /* --max-lines N: the ring's cap in lines, 0: default */
+	bool all;               /* the whole log when no --tail/--since (the console
+				 * otherwise starts from the last 500 lines, as kubectl -f does not) */
 };
 int logcheck_parse_logs(const char *args, struct logs_args *out, char *err, size_t errcap);
 

@@ -275,7 +275,7 @@ enum model_severity model_node_severity(const struct model_node *n)
 {
 	if (!n->ready)
 		return SEV_BAD;
-	if (strstr(n->status, "SchedulingDisabled"))
+	if (strstr(n->status, "SchedulingDisabled") || n->pressure)
 		return SEV_WARN;
 	return SEV_OK;
 }
@@ -290,6 +290,17 @@ size_t model_node_pod_count(const struct model *m, const char *name)
 }
 
 /* Follows the rules of Kubernetes' HumanDuration (apimachinery util/duration). */
+void model_format_pressure(unsigned pressure, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s%s%s%s%s", pressure & MODEL_PRESSURE_MEMORY ? "Memory" : "",
+		 (pressure & MODEL_PRESSURE_MEMORY) && (pressure & (MODEL_PRESSURE_DISK | MODEL_PRESSURE_PID)) ? "," : "",
+		 pressure & MODEL_PRESSURE_DISK ? "Disk" : "",
+		 (pressure & MODEL_PRESSURE_DISK) && (pressure & MODEL_PRESSURE_PID) ? "," : "",
+		 pressure & MODEL_PRESSURE_PID ? "PID" : "");
+	if (!out[0])
+		snprintf(out, cap, "-");
+}
+
 void model_format_age(time_t created, time_t now, char *out, size_t cap)
 {
 	if (created <= 0) {

@@ -47,8 +47,12 @@ struct model_node {
 	char version[64];     /* kubelet version */
 	time_t created;
 	bool ready;
+	unsigned pressure;    /* MODEL_PRESSURE_* bits: conditions whose status is "True" */
 	unsigned snap;
 };
+
+/* Node pressure conditions (status.conditions type MemoryPressure... with status True). */
+enum { MODEL_PRESSURE_MEMORY = 1, MODEL_PRESSURE_DISK = 2, MODEL_PRESSURE_PID = 4 };
 
 enum model_workload_kind { MODEL_DEPLOYMENT = 0, MODEL_STATEFULSET = 1, MODEL_NWORKLOAD_KINDS };
 
@@ -166,6 +170,9 @@ enum model_severity model_node_severity(const struct model_node *n);
 
 /* Number of pods bound to node `name`. */
 size_t model_node_pod_count(const struct model *m, const char *name);
+/* The PRESSURE column: "Memory,Disk,PID" (the conditions that are True, in that order),
+ * "-" when none. */
+void model_format_pressure(unsigned pressure, char *out, size_t cap);
 
 /* Kubernetes-style age: "45s", "12m", "3h", "5d", "2y"; "<unknown>" when created is 0.
  * (kubectl prints e.g. "3h12m" for short durations; we keep two significant units.) */

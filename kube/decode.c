@@ -165,7 +165,15 @@ int decode_node(const json_t *node, struct model_node *out)
 	size_t i;
 	json_t *cond;
 	json_array_foreach(json_object_get(status, "conditions"), i, cond) {
-		if (strcmp(decode_str(cond, "type"), "Ready") != 0)
+		const char *type = decode_str(cond, "type");
+		bool is_true = strcmp(decode_str(cond, "status"), "True") == 0;
+		if (is_true && strcmp(type, "MemoryPressure") == 0)
+			out->pressure |= MODEL_PRESSURE_MEMORY;
+		else if (is_true && strcmp(type, "DiskPressure") == 0)
+			out->pressure |= MODEL_PRESSURE_DISK;
+		else if (is_true && strcmp(type, "PIDPressure") == 0)
+			out->pressure |= MODEL_PRESSURE_PID;
+		if (strcmp(type, "Ready") != 0)
 			continue;
 		const char *s = decode_str(cond, "status");
 		/* As kubectl prints it: any Ready status but True (False, Unknown) is NotReady;

@@ -253,10 +253,15 @@ static void informer_status_msg(const struct informer *inf, const char *verb,
 				const struct http_result *res, const char *body, size_t len,
 				char *out, size_t cap)
 {
-	char detail[600];
-	if (res->problem && res->problem[0])
+	char detail[1100];
+	if (res->problem && res->problem[0] && res->status == 403) {
+		/* Like kubectl, the server's reason too: it names the user and the RBAC rule. */
+		char sm[400];
+		decode_status_message(body, len, sm, sizeof(sm));
+		snprintf(detail, sizeof(detail), "%s%s%s%s", res->problem, sm[0] ? " (" : "", sm, sm[0] ? ")" : "");
+	} else if (res->problem && res->problem[0]) {
 		snprintf(detail, sizeof(detail), "%s", res->problem);
-	else {
+	} else {
 		char sm[400];
 		decode_status_message(body, len, sm, sizeof(sm));
 		snprintf(detail, sizeof(detail), "HTTP %ld: %s", res->status, sm);
@@ -742,6 +747,9 @@ void informer_describe_sources(struct informer *const *infs, size_t n, long long
 			shown[nshown++] = inf;
 		}
 	}
+	size_t nsources = 0;
+	for (size_t i = 0; i < n; i++)
+		nsources += infs[i] != NULL;
 	size_t used = 0;
 	for (size_t i = 0; i < nshown; i++) {
 		bool first = true;
@@ -750,15 +758,20 @@ void informer_describe_sources(struct informer *const *infs, size_t n, long long
 		if (!first)
 			continue;
 		char names[128] = "";
-		size_t nl = 0;
+		size_t nl = 0, members = 0;
 		for (size_t j = i; j < nshown; j++) {
 			if (strcmp(desc[j], desc[i]) != 0)
 				continue;
+			members++;
 			int w = snprintf(names + nl, sizeof(names) - nl, "%s%s", nl ? "," : "",
 					 decode_resource_name(shown[j]->resource));
 			if (w > 0 && (size_t)w < sizeof(names) - nl)
 				nl += (size_t)w;
 		}
+		/* Every source in one state (server down, 403 for all): "all error, retry 2s"
+		 * keeps the state itself within 80 columns. */
+		if (members == nsources && nsources > 1)
+			snprintf(names, sizeof(names), "all");
 		int w = snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "", names, desc[i]);
 		if (w < 0 || (size_t)w >= len - used) {
 			used = strlen(buf);

@@ -107,6 +107,7 @@ void informer_describe_state(const struct informer *inf, long long now_ms, char 
 /* The status line's view of several sources (NULL entries skipped): "watching" when all
  * are in sync, else the sources that are not, worst first, e.g.
  *   "pods reconnecting 3s, stale 40s; nodes listing 200"
+ * ("all reconnecting 3s" when every one of several sources is in that same state),
  * followed by the first error ("  GET /api/v1/pods: connection refused").  *bad is set
  * when any source is in error/reconnecting or its data is stale.  Raw text: sanitise
  * before drawing.  Always NUL-terminates buf. */

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-enum { LOGMUX_PRIME_MS = 2000, LOGMUX_TICK_MS = 50 };
+/* At most this many containers followed at once (stern's default is 50 requests): a
+ * selector matching thousands of pods must not open thousands of connections. */
+enum { LOGMUX_PRIME_MS = 2000, LOGMUX_TICK_MS = 50, LOGMUX_MAX_STREAMS = 64 };
 
 struct logmux_pend {
 	int64_t ts;
@@ -389,6 +391,12 @@ void logmux_sync(struct logmux *mux)
 		size_t n = logmux_containers(mux, p, names, 16);
 		for (size_t k = 0; k < n; k++) {
 			struct logmux_stream *st = logmux_find(mux, p->ns, p->name, names[k]);
+			if (!st && logmux_streams(mux) >= LOGMUX_MAX_STREAMS) {
+				snprintf(mux->error, sizeof(mux->error),
+					 "more than %d containers match: following the first %d only",
+					 LOGMUX_MAX_STREAMS, LOGMUX_MAX_STREAMS);
+				continue;
+			}
 			if (!st) {
 				st = logmux_add(mux, p->ns, p->name, names[k]);
 				st->restarts = p->restarts;

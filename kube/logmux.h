@@ -13,6 +13,9 @@
  * that went away ("--- pod gone ---", their source flagged gone), and adds a marker line
  * "--- container restarted (exit 1: message) ---" when a pod's restart count climbs.
  *
+ * At most 64 containers are followed at once; more matching ones are named in
+ * logmux_error() and left out.
+ *
  * Merge: lines of different streams are ordered by their Kubernetes timestamps.  Each
  * stream's lines wait in a small queue; the oldest head across the queues is released
  * into the ring when every live stream has a line waiting (so nothing older can still

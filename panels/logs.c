@@ -45,13 +45,12 @@ static void logs_on_mux(void *ud)
 		v->notify(v->ud);
 }
 
-struct logs_view *logs_view_open(struct loop *loop, struct http_client *http, const struct model *model,
-				 const struct logs_view_config *cfg, const char *args,
-				 logs_view_notify_fn notify, void *ud, char *err, size_t errcap)
+static struct logs_view *logs_view_open_args(struct loop *loop, struct http_client *http,
+					     const struct model *model, const struct logs_view_config *cfg,
+					     const struct logs_args *args, logs_view_notify_fn notify,
+					     void *ud, char *err, size_t errcap)
 {
-	struct logs_args a;
-	if (logcheck_parse_logs(args, &a, err, errcap) < 0)
-		return NULL;
+	struct logs_args a = *args;
 	struct logtarget t;
 	if (logtarget_parse(a.target, cfg->default_ns, &t, err, errcap) < 0)
 		return NULL;
@@ -84,10 +83,48 @@ struct logs_view *logs_view_open(struct loop *loop, struct http_client *http, co
 				   .opts = cfg->opts,
 				   .follow = !a.previous,
 				   .previous = a.previous,
-				   .tail_lines = a.tail >= 0 ? a.tail : (a.since_s ? -1 : 500),
+				   .tail_lines = a.tail >= 0 ? a.tail : (a.since_s || a.all ? -1 : 500),
 				   .since_seconds = a.since_s};
 	v->mux = logmux_new(loop, http, model, v->lb, &mc, &v->target, logs_on_mux, v);
 	logs_view_sync(v);
+	return v;
+}
+
+struct logs_view *logs_view_open(struct loop *loop, struct http_client *http, const struct model *model,
+				 const struct logs_view_config *cfg, const char *args,
+				 logs_view_notify_fn notify, void *ud, char *err, size_t errcap)
+{
+	struct logs_args a;
+	if (logcheck_parse_logs(args, &a, err, errcap) < 0)
+		return NULL;
+	return logs_view_open_args(loop, http, model, cfg, &a, notify, ud, err, errcap);
+}
+
+struct logs_view *logs_view_open_check(struct loop *loop, struct http_client *http,
+				       const struct model *model, const struct logs_view_config *cfg,
+				       const char *args, logs_view_notify_fn notify, void *ud, char *err,
+				       size_t errcap)
+{
+	struct logcheck_spec *spec = xcalloc(1, sizeof(*spec));
+	if (logcheck_parse(args, spec, err, errcap) < 0) {
+		free(spec);
+		return NULL;
+	}
+	struct logs_args a = {.tail = spec->tail, .since_s = spec->since_s, .all = true};
+	snprintf(a.target, sizeof(a.target), "%s", spec->target);
+	snprintf(a.container, sizeof(a.container), "%s", spec->container);
+	snprintf(a.grep, sizeof(a.grep), "%s", spec->pattern);
+	struct logs_view *v = logs_view_open_args(loop, http, model, cfg, &a, notify, ud, err, errcap);
+	if (!v) {
+		logcheck_spec_free(spec);
+		free(spec);
+		return NULL;
+	}
+	/* The check reads every line of the pods, not only the last 500. */
+	v->check = spec;
+	char tb[600];
+	logtarget_format(&v->target, tb, sizeof(tb));
+	snprintf(v->title, sizeof(v->title), "logcheck %.300s '%.300s'", tb, spec->pattern);
 	return v;
 }
 
@@ -95,6 +132,10 @@ void logs_view_free(struct logs_view *v)
 {
 	if (!v)
 		return;
+	if (v->check) {
+		logcheck_spec_free(v->check);
+		free(v->check);
+	}
 	logmux_free(v->mux);
 	logview_free(v->view);
 	logbuf_free(v->lb);
@@ -390,6 +431,26 @@ void logs_view_status(struct logs_view *v, char *out, size_t cap)
 		logs_cat(out, cap, " | context %u", logview_context(v->view));
 	if (*logview_search(v->view))
 		logs_cat(out, cap, " | /%s", logview_search(v->view));
+	if (v->check) {
+		/* Recounted when lines arrived, at most once a second: it reads the whole ring. */
+		long long now_ms = loop_now_ms();
+		if (!v->verdict[0] || (v->check_seq != logbuf_next_seq(v->lb) && now_ms - v->check_ms >= 1000)) {
+			struct logcheck_result r;
+			logcheck_result_init(&r);
+			for (size_t i = 0; i < v->model->npods; i++)
+				if (logtarget_matches(&v->target, v->model, v->model->pods[i]))
+					logcheck_add_pod(&r, v->model->pods[i]->ns, v->model->pods[i]->name);
+			logcheck_evaluate(v->check, v->lb, &r);
+			char exp[32];
+			logcheck_format_expect(v->check, exp, sizeof(exp));
+			snprintf(v->verdict, sizeof(v->verdict), "%s: %ld pod%s matching (expected %s)",
+				 r.pass ? "PASS" : "FAIL", r.matching_pods, r.matching_pods == 1 ? "" : "s", exp);
+			logcheck_result_free(&r);
+			v->check_seq = logbuf_next_seq(v->lb);
+			v->check_ms = now_ms;
+		}
+		logs_cat(out, cap, " | %s", v->verdict);
+	}
 	/* Lag: lines are waiting to be merged and the newest shown is old. */
 	int64_t newest = logbuf_newest_ts(v->lb);
 	if (logmux_pending(v->mux) && newest) {
@@ -516,14 +577,31 @@ int logs_view_search_next(struct logs_view *v, int dir, int height, char *err, s
 	return 0;
 }
 
+/* After a filter change the view was rebuilt: follow again, or when paused count new
+ * lines from now on. */
+static void logs_view_refiltered(struct logs_view *v)
+{
+	logview_update(v->view);
+	if (v->paused)
+		logview_pause(v->view, true);
+	else
+		logs_view_bottom(v);
+}
+
 int logs_view_grep(struct logs_view *v, const char *re, char *err, size_t errcap)
 {
-	return logview_set_include(v->view, re, true, err, errcap);
+	if (logview_set_include(v->view, re, true, err, errcap) < 0)
+		return -1;
+	logs_view_refiltered(v);
+	return 0;
 }
 
 int logs_view_exclude(struct logs_view *v, const char *re, char *err, size_t errcap)
 {
-	return logview_set_exclude(v->view, re, true, err, errcap);
+	if (logview_set_exclude(v->view, re, true, err, errcap) < 0)
+		return -1;
+	logs_view_refiltered(v);
+	return 0;
 }
 
 long logs_view_save(struct logs_view *v, const char *path, char *err, size_t errcap)
@@ -533,4 +611,84 @@ long logs_view_save(struct logs_view *v, const char *path, char *err, size_t err
 	if (logview_filtered(v->view))
 		return logbuf_save(v->lb, logview_seqs(v->view), logview_count(v->view), fmt, path, err, errcap);
 	return logbuf_save(v->lb, NULL, 0, fmt, path, err, errcap);
+}
+
+enum logs_exec logs_view_exec(struct logs_view *v, enum cmd_id cmd, const char *arg, int page,
+			      char *msg, size_t msgcap, bool *error)
+{
+	char err[600];
+	msg[0] = '\0';
+	*error = false;
+	if (page < 1)
+		page = 1;
+	switch (cmd) {
+	case CMD_QUIT:
+	case CMD_CANCEL:
+		return LOGS_EXEC_CLOSE;
+	case CMD_MOVE_UP: logs_view_scroll(v, -1, page); break;
+	case CMD_MOVE_DOWN: logs_view_scroll(v, 1, page); break;
+	case CMD_PAGE_UP: logs_view_scroll(v, -page, page); break;
+	case CMD_PAGE_DOWN: logs_view_scroll(v, page, page); break;
+	case CMD_MOVE_TOP: logs_view_top(v); break;
+	case CMD_MOVE_BOTTOM: logs_view_bottom(v); break;
+	case CMD_LOG_PAUSE:
+		logs_view_toggle_pause(v);
+		snprintf(msg, msgcap, "%s", v->paused ? "paused (still receiving): p resumes" : "following");
+		break;
+	case CMD_LOG_SEARCH:
+		if (logs_view_search(v, arg, page, err, sizeof(err)) < 0) {
+			snprintf(msg, msgcap, "%s", err);
+			*error = true;
+		}
+		break;
+	case CMD_SEARCH_NEXT:
+	case CMD_SEARCH_PREV:
+		if (logs_view_search_next(v, cmd == CMD_SEARCH_NEXT ? 1 : -1, page, err, sizeof(err)) < 0) {
+			snprintf(msg, msgcap, "%s", err);
+			*error = true;
+		}
+		break;
+	case CMD_FILTER:
+	case CMD_LOG_GREP:
+	case CMD_LOG_EXCLUDE: {
+		bool ex = cmd == CMD_LOG_EXCLUDE;
+		/* The pane filter's '~' regex marker means nothing here: lines are regexes. */
+		const char *re = cmd == CMD_FILTER && arg[0] == '~' ? arg + 1 : arg;
+		int rc = ex ? logs_view_exclude(v, re, err, sizeof(err)) : logs_view_grep(v, re, err, sizeof(err));
+		if (rc < 0) {
+			snprintf(msg, msgcap, "%s", err);
+			*error = true;
+		}
+		break;
+	}
+	case CMD_LOG_CONTEXT: {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (!*arg || *end || n < 0 || n > 1000) {
+			snprintf(msg, msgcap, "log-context needs a number of lines 0..1000, got '%.50s'", arg);
+			*error = true;
+		} else {
+			logview_set_context(v->view, (unsigned)n);
+			logs_view_refiltered(v);
+		}
+		break;
+	}
+	case CMD_LOG_WRAP: v->wrap = !v->wrap; break;
+	case CMD_LOG_TIMESTAMPS: v->timestamps = !v->timestamps; break;
+	case CMD_SCROLL_LEFT: logs_view_hscroll(v, -8); break;
+	case CMD_SCROLL_RIGHT: logs_view_hscroll(v, 8); break;
+	case CMD_LOG_SAVE: {
+		long n = logs_view_save(v, arg, err, sizeof(err));
+		if (n < 0) {
+			snprintf(msg, msgcap, "%s", err);
+			*error = true;
+		} else {
+			snprintf(msg, msgcap, "saved %ld lines to %.300s", n, arg);
+		}
+		break;
+	}
+	default:
+		return LOGS_EXEC_NOT_MINE;
+	}
+	return LOGS_EXEC_DONE;
 }

@@ -14,6 +14,7 @@
  * curses here.  logs_run_print / logs_run_check drive the loop themselves until done
  * (or, following, until loop_stop), print plain sanitised text and return an exit code.
  */
+#include "core/commands.h"
 #include "core/logbuf.h"
 #include "core/logcheck.h"
 #include "core/logview.h"
@@ -80,7 +81,10 @@ struct logs_view {
 	size_t hscroll;           /* columns skipped when not wrapping */
 	uint64_t cursor_seq;      /* current search match, UINT64_MAX none */
 	bool paused;              /* explicitly paused (not merely scrolled up) */
-	char error[600];          /* last problem to show ("" none) */
+	struct logcheck_spec *check;  /* a live log check (the logcheck command), or NULL */
+	uint64_t check_seq;       /* ring position the verdict was computed at */
+	long long check_ms;
+	char verdict[300];        /* "PASS: 1 pod matching (expected 1)" */
 	logs_view_notify_fn notify;
 	void *ud;
 };
@@ -91,7 +95,22 @@ struct logs_view {
 struct logs_view *logs_view_open(struct loop *loop, struct http_client *http, const struct model *model,
 				 const struct logs_view_config *cfg, const char *args,
 				 logs_view_notify_fn notify, void *ud, char *err, size_t errcap);
+/* `logcheck ARGS` in the console: a view of the target's lines matching the check's
+ * regex (whole logs), whose status carries the live verdict. */
+struct logs_view *logs_view_open_check(struct loop *loop, struct http_client *http,
+				       const struct model *model, const struct logs_view_config *cfg,
+				       const char *args, logs_view_notify_fn notify, void *ud, char *err,
+				       size_t errcap);
 void logs_view_free(struct logs_view *v);
+
+/* What a command did to the view. */
+enum logs_exec { LOGS_EXEC_NOT_MINE, LOGS_EXEC_DONE, LOGS_EXEC_CLOSE };
+/* Runs a command of the command table on the view (movement, pause, search, grep,
+ * exclude, context, wrap, timestamps, horizontal scroll, save, filter = grep,
+ * quit/cancel = close).  page is the number of rows shown.  *msg gets a one-line
+ * message ("" none; raw), *error whether it is one. */
+enum logs_exec logs_view_exec(struct logs_view *v, enum cmd_id cmd, const char *arg, int page,
+			      char *msg, size_t msgcap, bool *error);
 /* Follows model changes (new pods, gone pods, restarts); cheap when nothing changed. */
 void logs_view_sync(struct logs_view *v);
 

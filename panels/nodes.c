@@ -1,11 +1,12 @@
 /* panels/nodes: the nodes pane.  Rows are the model's nodes, not-ready first, then by
- * name; PODS counts the pods the model has bound to each node. */
+ * name; PODS counts the pods the model has bound to each node; PRESSURE names the
+ * Memory/Disk/PID pressure conditions that are True ("-" for none). */
 #include "panels/pane.h"
 
 #include <stdio.h>
 #include <string.h>
 
-enum { NODE_NAME, NODE_STATUS, NODE_ROLES, NODE_AGE, NODE_VERSION, NODE_PODS };
+enum { NODE_NAME, NODE_STATUS, NODE_ROLES, NODE_AGE, NODE_VERSION, NODE_PODS, NODE_PRESSURE };
 
 static const struct pane_column nodes_columns[] = {
 	[NODE_NAME] = { "NAME", 20, 10 },
@@ -14,6 +15,8 @@ static const struct pane_column nodes_columns[] = {
 	[NODE_AGE] = { "AGE", 5, 6 },
 	[NODE_VERSION] = { "VERSION", 8, 3 },
 	[NODE_PODS] = { "PODS", 4, 5 },
+	/* Kept before VERSION and ROLES at 80 columns: pressure explains a sick node. */
+	[NODE_PRESSURE] = { "PRESSURE", 8, 7 },
 };
 
 static void nodes_collect(struct pane *p, const struct model *m)
@@ -36,6 +39,7 @@ static void nodes_format(const struct pane *p, const struct model *m, const void
 	model_format_age(n->created, now, out->cell[NODE_AGE], PANE_CELL);
 	snprintf(out->cell[NODE_VERSION], PANE_CELL, "%s", n->version[0] ? n->version : "<unknown>");
 	snprintf(out->cell[NODE_PODS], PANE_CELL, "%zu", model_node_pod_count(m, n->name));
+	model_format_pressure(n->pressure, out->cell[NODE_PRESSURE], PANE_CELL);
 	out->sev = model_node_severity(n);
 }
 

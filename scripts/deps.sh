@@ -35,7 +35,7 @@ fi
 node_prefix=${WARROOM_NODE_PREFIX:-$(cd "$(dirname "$0")/.." && pwd)/build-node}
 if [ ! -x "$node_prefix/node_modules/.bin/pm2" ]; then
   echo "deps: installing pm2 into $node_prefix"
-  if ! npm install --silent --no-audit --no-fund --prefix "$node_prefix" pm2 >/dev/null 2>&1; then
+  if ! npm install --silent --no-audit --no-fund --prefix "$node_prefix" pm2@7 >/dev/null 2>&1; then
     echo "deps: npm could not install pm2 (offline?); the SSH pm2 tests will fail until" \
          "'npm install --prefix $node_prefix pm2' works" >&2
   fi

@@ -115,4 +115,9 @@ void hosts_print(const struct hosts *h, FILE *out);
 /* Exit status for batch mode: 0 when every host is ok, 1 otherwise. */
 int hosts_batch_status(const struct hosts *h);
 
+/* `warroom --config FILE --batch --panel hosts`: polls every host of cfg once on a loop
+ * of its own (agent: $SSH_AUTH_SOCK), prints hosts_print to out and returns
+ * hosts_batch_status.  Unknown host keys are reported, never recorded. */
+int hosts_run_batch(const struct config *cfg, FILE *out);
+
 #endif

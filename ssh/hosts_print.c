@@ -5,6 +5,7 @@
 #include "tui/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -130,4 +131,20 @@ int hosts_batch_status(const struct hosts *h)
 				return 1;
 	}
 	return 0;
+}
+
+int hosts_run_batch(const struct config *cfg, FILE *out)
+{
+	struct loop *loop = loop_new();
+	struct hosts_opts opts = { .agent_socket = getenv("SSH_AUTH_SOCK") };
+	struct hosts *h = hosts_new(loop, cfg, &opts);
+	hosts_poll_all(h);
+	/* Every phase has its own deadline, so this ends; each pass sleeps in poll(). */
+	while (hosts_busy_count(h) > 0)
+		loop_run_once(loop, -1);
+	hosts_print(h, out);
+	int rc = hosts_batch_status(h);
+	hosts_free(h);
+	loop_free(loop);
+	return rc;
 }

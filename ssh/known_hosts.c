@@ -260,10 +260,28 @@ void known_hosts_method_pref(LIBSSH2_SESSION *session, const char *path, const c
 	for (size_t i = 0; i < N; i++)
 		known[i] = kh_check_in(session, path, 0, host, port, "x", 1, kh_key_mask(all[i].type),
 				       scratch, sizeof(scratch)) == LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
+	/* Only names this libssh2 supports: libssh2 1.10's method_pref strips unknown ones
+	 * with an overlapping memcpy. */
+	const char **algs = NULL;
+	int nalgs = libssh2_session_supported_algs(session, LIBSSH2_METHOD_HOSTKEY, &algs);
 	size_t n = 0;
 	out[0] = '\0';
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < N; i++)
-			if (known[i] == (pass == 0) && n < cap)
-				n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "," : "", all[i].methods);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < N; i++) {
+			if (known[i] != (pass == 0))
+				continue;
+			char names[64];
+			snprintf(names, sizeof(names), "%s", all[i].methods);
+			for (char *save = NULL, *m = strtok_r(names, ",", &save); m;
+			     m = strtok_r(NULL, ",", &save)) {
+				bool ok = false;
+				for (int k = 0; k < nalgs && !ok; k++)
+					ok = strcmp(algs[k], m) == 0;
+				if (ok && n < cap)
+					n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "," : "", m);
+			}
+		}
+	}
+	if (nalgs > 0)
+		libssh2_free(session, algs);
 }

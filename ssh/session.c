@@ -26,8 +26,9 @@ enum ssh_state {
 static const char *const ssh_phase_names[] = {
 	[S_RESOLVE] = "DNS lookup", [S_CONNECT] = "connect", [S_HANDSHAKE] = "handshake",
 	[S_AUTH_LIST] = "authentication", [S_AUTH_AGENT] = "authentication",
-	[S_AUTH_KEY] = "authentication", [S_CHAN_OPEN] = "command", [S_EXEC] = "command",
-	[S_READ] = "command", [S_CLOSE] = "command", [S_FREE_CHAN] = "command", [S_DONE] = "done",
+	[S_AUTH_KEY] = "authentication", [S_CHAN_OPEN] = "opening a channel for",
+	[S_EXEC] = "starting", [S_READ] = "reading the output of", [S_CLOSE] = "closing",
+	[S_FREE_CHAN] = "closing", [S_DONE] = "done",
 };
 
 struct ssh_session {
@@ -59,6 +60,7 @@ struct ssh_session {
 	LIBSSH2_CHANNEL *chan;
 	LIBSSH2_AGENT *agent;
 	struct libssh2_agent_publickey *agent_id;
+	int requeue;             /* S_READ: rounds taken on queued data without progress */
 	bool finished;
 };
 
@@ -284,7 +286,8 @@ static bool ssh_connected(struct ssh_session *s)
 		libssh2_session_set_blocking(s->ssh, 0);
 		char pref[256];
 		known_hosts_method_pref(s->ssh, s->known_hosts, s->address, s->port, pref, sizeof(pref));
-		(void)libssh2_session_method_pref(s->ssh, LIBSSH2_METHOD_HOSTKEY, pref);
+		if (pref[0])
+			(void)libssh2_session_method_pref(s->ssh, LIBSSH2_METHOD_HOSTKEY, pref);
 		ssh_enter(s, S_HANDSHAKE);
 		return true;
 	}
@@ -497,8 +500,10 @@ static bool ssh_advance(struct ssh_session *s)
 			r->errlen += take;
 			r->err[r->errlen] = '\0';
 		}
-		if (n1 > 0 || n2 > 0)
+		if (n1 > 0 || n2 > 0) {
+			s->requeue = 0;
 			return true;
+		}
 		if ((n1 < 0 && n1 != LIBSSH2_ERROR_EAGAIN) || (n2 < 0 && n2 != LIBSSH2_ERROR_EAGAIN)) {
 			ssh_finish(s, SSH_FAIL_CONNECT, "%s: reading '%s': %s", s->address,
 				   s->cmds[s->cmd_i], ssh_lib_error(s));
@@ -506,6 +511,14 @@ static bool ssh_advance(struct ssh_session *s)
 		}
 		if (libssh2_channel_eof(s->chan)) {
 			s->state = S_CLOSE;
+			return true;
+		}
+		/* Reading one stream drains the socket into libssh2's queue, so data (and the
+		 * EOF after it) for the other stream may already be queued: the socket would
+		 * never wake us for it.  Only wait when both queues are empty. */
+		if (s->requeue < 2 &&
+		    (libssh2_poll_channel_read(s->chan, 0) || libssh2_poll_channel_read(s->chan, 1))) {
+			s->requeue++; /* bounded: queued data no read consumes must not spin */
 			return true;
 		}
 		break;

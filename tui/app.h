@@ -13,6 +13,7 @@
 #include "kube/kubeconfig.h"
 #include "kube/informer.h"
 #include "panels/describe.h"
+#include "panels/logs.h"
 #include "panels/pane.h"
 #include "tui/loop.h"
 
@@ -25,9 +26,9 @@ struct screen;
 struct app {
 	/* Options, validated by main() where they enter. */
 	char *server;            /* API server URL, no trailing slash */
-	char *token;             /* bearer token from --token-file, NULL for none; never printed */
-	char *ca_file;
-	bool insecure;
+	/* Bearer token from --token-file, NULL for none; never printed.  Only handed to the
+	 * kubeconfig loader (kflags.token): requests get credentials and TLS from `auth`. */
+	char *token;
 	char *ns;                /* namespace, NULL for all namespaces */
 	char **startup_cmds;     /* -c COMMAND, run in order once the screen is up */
 	size_t nstartup;
@@ -54,6 +55,7 @@ struct app {
 	size_t focus;            /* APP_PANE_* */
 	bool zoom;
 	struct describe_view *describe; /* the open describe view, NULL when none */
+	struct logs_view *logs;  /* the open logs view (panels/logs), NULL when none */
 	struct screen *screen;
 	long frames;             /* frames drawn */
 	bool quit;

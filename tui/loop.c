@@ -286,6 +286,9 @@ void loop_run(struct loop *loop)
 {
 	while (!loop->stop)
 		loop_run_once(loop, -1);
+	/* The stop request is consumed, so a later loop_run (batch mode waits several times
+	 * on one loop) runs again. */
+	loop->stop = false;
 }
 
 void loop_stop(struct loop *loop)

@@ -46,9 +46,14 @@ void loop_set_interrupt_hook(struct loop *loop, loop_hook_fn fn, void *ud);
 /* One iteration; poll waits at most max_wait_ms (-1: until a timer or fd). Returns the
  * number of callbacks run. */
 int loop_run_once(struct loop *loop, long max_wait_ms);
-/* Iterates until loop_stop() is called. */
+/* Iterates until loop_stop() is called (from any callback; a stop requested before the
+ * call makes it return after at most one iteration's due timers).  On return the stop
+ * request is consumed: loop_stopped() is false again and loop_run can be called again. */
 void loop_run(struct loop *loop);
+/* Asks loop_run to return; while set, loop_run_once only fires due timers. */
 void loop_stop(struct loop *loop);
+/* A stop is requested and not yet consumed by loop_run (for callers iterating by hand
+ * with loop_run_once). */
 bool loop_stopped(const struct loop *loop);
 
 /* Monotonic clock in ms. */

@@ -1,10 +1,12 @@
 /* tui/main: options, start-up and the two modes (console, --batch).
  * Every option is checked here, where it enters; errors name the option and exit 2. */
+#include "core/config.h"
 #include "core/xalloc.h"
 #include "kube/auth.h"
 #include "kube/http.h"
 #include "kube/kubeconfig.h"
 #include "kube/informer.h"
+#include "ssh/hosts.h"
 #include "tui/app.h"
 #include "tui/run.h"
 #include "tui/screen.h"
@@ -28,6 +30,7 @@ static void main_usage(FILE *out)
 	fputs("usage: warroom [connection options] [-n NAMESPACE | -A]\n"
 	      "               [-c COMMAND]... [--keymap FILE] [--exit-after-frames N]\n"
 	      "       warroom --batch [--panel pods|nodes|workloads|events]... [connection options]\n"
+	      "       warroom --config FILE --batch --panel hosts\n"
 	      "       warroom [connection options] [-n NAMESPACE | -A] run 'COMMAND'\n"
 	      "\n"
 	      "connection (as kubectl; default: $KUBECONFIG, else ~/.kube/config, else in-cluster):\n"
@@ -44,7 +47,9 @@ static void main_usage(FILE *out)
 	      "  -c, --command COMMAND   run COMMAND at start-up (e.g. -c nodes)\n"
 	      "  --keymap FILE           key bindings added to the default keymap\n"
 	      "  --batch                 print panels as plain text and exit\n"
-	      "  --panel NAME            panel for --batch: pods (default), nodes, workloads, events\n"
+	      "  --panel NAME            panel for --batch: pods (default), nodes, workloads, events,\n"
+	      "                          hosts (SSH hosts of --config; alone, no cluster needed)\n"
+	      "  --config FILE           warroom's config file: SSH hosts and checks (warroom(5))\n"
 	      "  run 'COMMAND'           run one command without the console (pods, nodes, workloads,\n"
 	      "                          events, describe pod/NAME, help) and print its result\n"
 	      "  --exit-after-frames N   quit after drawing N frames (also WARROOM_EXIT_AFTER_FRAMES)\n"
@@ -120,15 +125,9 @@ static long main_parse_count(const char *s, const char *what, bool *ok)
 static void main_on_informer(void *ud, struct informer *inf)
 {
 	(void)inf;
-	struct app *app = ud;
-	screen_mark_dirty(app);
-	/* Batch mode: stop once every started informer has finished its list. */
-	if (!app->screen && app->exit_code == -1) {
-		for (size_t i = 0; i < KUBE_NRESOURCES; i++)
-			if (app->informers[i] && !informer_finished(app->informers[i]))
-				return;
-		loop_stop(app->loop);
-	}
+	/* The console's informers only mark the screen dirty; batch mode and `run` wait
+	 * with their own callback (tui/run.c). */
+	screen_mark_dirty(ud);
 }
 
 static struct informer_config main_informer_config(const struct app *app, bool once)
@@ -136,8 +135,8 @@ static struct informer_config main_informer_config(const struct app *app, bool o
 	struct informer_config cfg = {
 		.server = app->server,
 		.ns = app->ns,
-		.opts = { .token = app->token, .ca_file = app->ca_file, .insecure = app->insecure,
-			  .timeout_ms = once ? 20000 : 30000, .connect_timeout_ms = 5000 },
+		/* No token/CA here: kube/auth's provider supplies them to every request. */
+		.opts = { .timeout_ms = once ? 20000 : 30000, .connect_timeout_ms = 5000 },
 		.page_limit = 500,
 		.once = once,
 	};
@@ -155,7 +154,6 @@ static void main_follow(struct app *app, enum kube_resource r, const struct info
 
 static int main_batch(struct app *app, const char **panels, size_t npanels)
 {
-	app->exit_code = -1; /* batch marker for main_on_informer */
 	return run_panels(app, panels, npanels);
 }
 
@@ -264,7 +262,7 @@ static void main_setup_locale(void)
 enum {
 	OPT_SERVER = 256, OPT_TOKEN_FILE, OPT_BATCH, OPT_PANEL, OPT_EXIT_FRAMES, OPT_KEYMAP,
 	OPT_CA, OPT_INSECURE, OPT_VERSION, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER, OPT_USER,
-	OPT_TOKEN,
+	OPT_TOKEN, OPT_CONFIG,
 };
 
 int main(int argc, char **argv)
@@ -284,6 +282,7 @@ int main(int argc, char **argv)
 		{ "command", required_argument, NULL, 'c' },
 		{ "keymap", required_argument, NULL, OPT_KEYMAP },
 		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "panel", required_argument, NULL, OPT_PANEL },
 		{ "exit-after-frames", required_argument, NULL, OPT_EXIT_FRAMES },
 		{ "help", no_argument, NULL, 'h' },
@@ -301,6 +300,11 @@ int main(int argc, char **argv)
 	const char *server = NULL, *token_file = NULL, *keymap_file = NULL;
 	const char **panels = xcalloc((size_t)argc + 1, sizeof(*panels));
 	size_t npanels = 0;
+	/* --config FILE (warroom(5)): SSH hosts; `--batch --panel hosts` needs no cluster. */
+	const char *config_file = NULL;
+	struct config config;
+	memset(&config, 0, sizeof(config));
+	bool hosts_panel = false;
 	app.startup_cmds = xcalloc((size_t)argc + 1, sizeof(*app.startup_cmds));
 	const char *env_frames = getenv("WARROOM_EXIT_AFTER_FRAMES");
 	if (env_frames && env_frames[0]) {
@@ -365,7 +369,14 @@ int main(int argc, char **argv)
 		case OPT_BATCH:
 			batch = true;
 			break;
+		case OPT_CONFIG:
+			config_file = optarg;
+			break;
 		case OPT_PANEL:
+			if (strcmp(optarg, "hosts") == 0) {
+				hosts_panel = true;
+				break;
+			}
 			if (run_pane_index(optarg) < 0) {
 				rc = main_fail("--panel: unknown panel '%s' (pods, nodes, workloads, events)", optarg);
 				goto out;
@@ -414,6 +425,27 @@ int main(int argc, char **argv)
 		}
 	} else if (optind < argc) {
 		rc = main_fail("unexpected argument '%s' (see --help)", argv[optind]);
+		goto out;
+	}
+	if (config_file) {
+		char *cerr = NULL;
+		if (config_load_file(config_file, &config, &cerr) < 0) {
+			rc = main_fail("--config: %s", cerr);
+			free(cerr);
+			goto out;
+		}
+	}
+	if (hosts_panel) {
+		if (!batch || npanels || run_line) {
+			rc = main_fail("%s", !batch || run_line ? "--panel hosts only works with --batch (the console pane is not there yet)"
+								: "--panel hosts cannot be combined with cluster panels yet");
+			goto out;
+		}
+		if (!config_file) {
+			rc = main_fail("%s", "--panel hosts needs --config FILE (see warroom(5))");
+			goto out;
+		}
+		rc = hosts_run_batch(&config, stdout);
 		goto out;
 	}
 	if (server && !main_url_ok(server)) {
@@ -469,7 +501,6 @@ int main(int argc, char **argv)
 	pane_init(&app.panes[APP_PANE_EVENTS], &pane_events_ops);
 
 	if (run_line) {
-		app.exit_code = -1; /* no screen: informers stop the loop when listed */
 		rc = run_command(&app, run_line);
 	} else if (batch) {
 		if (npanels == 0)
@@ -481,6 +512,7 @@ int main(int argc, char **argv)
 
 out:
 	describe_view_free(app.describe);
+	logs_view_free(app.logs);
 	kube_conn_free(conn);
 	auth_free(app.auth);
 	for (size_t i = 0; i < KUBE_NRESOURCES; i++)
@@ -499,5 +531,6 @@ out:
 	free(app.ns);
 	free(app.startup_cmds);
 	free(panels);
+	config_free(&config);
 	return rc;
 }

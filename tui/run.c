@@ -37,12 +37,6 @@ int run_pane_index(const char *name)
 	return -1;
 }
 
-static void run_on_informer(void *ud, struct informer *inf)
-{
-	(void)ud;
-	(void)inf;
-}
-
 static bool run_listed(const struct app *app)
 {
 	for (size_t i = 0; i < KUBE_NRESOURCES; i++)
@@ -51,10 +45,20 @@ static bool run_listed(const struct app *app)
 	return true;
 }
 
+/* Ends the wait of run_list once every started informer has finished its list. */
+static void run_on_informer(void *ud, struct informer *inf)
+{
+	(void)inf;
+	struct app *app = ud;
+	if (run_listed(app))
+		loop_stop(app->loop);
+}
+
 static struct http_opts run_http_opts(const struct app *app, long timeout_ms)
 {
-	struct http_opts o = { .token = app->token, .ca_file = app->ca_file, .insecure = app->insecure,
-			       .timeout_ms = timeout_ms, .connect_timeout_ms = 5000 };
+	(void)app; /* credentials and TLS come from the auth provider (kube/auth), never from
+		    * opts: a token here would override it and stop exec plugins re-running on 401 */
+	struct http_opts o = { .timeout_ms = timeout_ms, .connect_timeout_ms = 5000 };
 	return o;
 }
 
@@ -77,9 +81,8 @@ static int run_list(struct app *app, const bool want[KUBE_NRESOURCES])
 		informer_start(app->informers[r]);
 		any = true;
 	}
-	/* Iterate by hand rather than loop_run/loop_stop: a describe may need a second wait. */
-	while (any && !run_listed(app))
-		loop_run_once(app->loop, -1);
+	if (any && !run_listed(app))
+		loop_run(app->loop); /* until run_on_informer stops it; reusable for a later wait */
 	for (size_t r = 0; r < KUBE_NRESOURCES; r++) {
 		struct informer *inf = app->informers[r];
 		if (inf && informer_state(inf) != INFORMER_LISTED) {
@@ -135,7 +138,8 @@ int run_panels(struct app *app, const char *const *names, size_t n)
 
 static void run_on_describe(void *ud)
 {
-	(void)ud; /* run_describe polls v->done */
+	struct app *app = ud;
+	loop_stop(app->loop);
 }
 
 /* Namespace of pod `name` when none was given: the one namespace that has it. */
@@ -182,8 +186,8 @@ static int run_describe(struct app *app, const char *arg)
 	}
 	struct http_opts o = run_http_opts(app, 20000);
 	struct describe_view *v = describe_view_open(app->http, app->server, &o, &t, run_on_describe, app);
-	while (!v->done)
-		loop_run_once(app->loop, -1);
+	if (!v->done)
+		loop_run(app->loop); /* until run_on_describe stops it */
 	int rc = 0;
 	if (!v->done) {
 		rc = run_fail("describe %s: interrupted", v->title);
@@ -200,6 +204,21 @@ static int run_describe(struct app *app, const char *arg)
 	}
 	describe_view_free(v);
 	return rc;
+}
+
+/* `run 'logs ...'` / `run 'logcheck ...'`: pods and workloads listed once, then the
+ * log engine (panels/logs) prints and decides the exit status. */
+static int run_logs(struct app *app, const char *arg, bool check)
+{
+	bool want[KUBE_NRESOURCES] = { false };
+	want[KUBE_PODS] = want[KUBE_DEPLOYMENTS] = want[KUBE_STATEFULSETS] = true;
+	int rc = run_list(app, want);
+	if (rc)
+		return rc;
+	struct logs_view_config cfg = { .server = app->server, .default_ns = app->ns,
+					.opts = run_http_opts(app, 60000) };
+	return check ? logs_run_check(app->loop, app->http, &app->model, &cfg, arg, stdout, stderr)
+		     : logs_run_print(app->loop, app->http, &app->model, &cfg, arg, stdout, stderr);
 }
 
 static void run_help(const struct app *app)
@@ -231,6 +250,9 @@ int run_command(struct app *app, const char *line)
 	}
 	case CMD_DESCRIBE:
 		return run_describe(app, call.arg);
+	case CMD_LOGS:
+	case CMD_LOGCHECK:
+		return run_logs(app, call.arg, call.id == CMD_LOGCHECK);
 	case CMD_HELP:
 		run_help(app);
 		return fflush(stdout) == 0 ? 0 : 2;
@@ -243,6 +265,6 @@ int run_command(struct app *app, const char *line)
 		return run_fail("run: 'ctx' only switches the console's context; use --context NAME");
 	default:
 		return run_fail("run: '%s' only works in the console (run takes pods, nodes, workloads, events, "
-				"describe KIND/NAME, help)", commands_table[call.id].name);
+				"describe KIND/NAME, logs TARGET, logcheck KIND/NAME REGEX, help)", commands_table[call.id].name);
 	}
 }

@@ -26,7 +26,7 @@
 
 enum screen_mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_HELP };
 enum { SCREEN_FRAME_MS = 33, SCREEN_TICK_MS = 1000 };
-enum { PAIR_BAD = 1, PAIR_WARN, PAIR_BAR, PAIR_BAR_BAD };
+enum { PAIR_BAD = 1, PAIR_WARN, PAIR_BAR, PAIR_BAR_BAD, PAIR_SEARCH, PAIR_LOG0 };
 /* Line buffers: a line is at most this many columns of up to 4-byte characters. */
 enum { SCREEN_MAX_COLS = 1024, SCREEN_LINE = SCREEN_MAX_COLS * 4 + 8 };
 
@@ -174,10 +174,82 @@ static void screen_describe(struct app *app, const char *arg)
 	    !screen_pod_ns(app, t.name, t.ns, sizeof(t.ns)))
 		return;
 	describe_view_free(app->describe);
-	struct http_opts o = { .token = app->token, .ca_file = app->ca_file, .insecure = app->insecure };
+	struct http_opts o = { .timeout_ms = 0 }; /* credentials: the auth provider */
 	app->describe = describe_view_open(app->http, app->server, &o, &t, screen_on_describe, app);
 	if (app->screen)
 		app->screen->message[0] = '\0';
+}
+
+static void screen_on_logs(void *ud)
+{
+	screen_mark_dirty(ud);
+}
+
+/* `logs [TARGET ...]` and `logcheck ARGS`: without a target, the selected pod or workload. */
+static void screen_logs_open(struct app *app, const char *arg, bool check)
+{
+	char spec[700], err[700];
+	struct pane *p = screen_focused(app);
+	if (!check && (!arg[0] || arg[0] == '-') && !(arg[0] == '-' && arg[1] == 'l')) {
+		const void *row = p->sel < p->nrows ? p->rows[p->sel] : NULL;
+		if (row && p->ops == &pane_pods_ops) {
+			const struct model_pod *pod = row;
+			snprintf(spec, sizeof(spec), "pod/%s/%s %.300s", pod->ns, pod->name, arg);
+		} else if (row && p->ops == &pane_workloads_ops) {
+			const struct model_workload *w = row;
+			snprintf(spec, sizeof(spec), "%s/%s/%s %.300s",
+				 w->kind == MODEL_STATEFULSET ? "statefulset" : "deployment", w->ns, w->name, arg);
+		} else {
+			screen_message(app, true, "logs: select a pod or a workload, or give a target (logs pod/NAME)");
+			return;
+		}
+		arg = spec;
+	}
+	/* No token/CA in opts: the auth provider gives every request its credentials. */
+	struct logs_view_config cfg = { .server = app->server, .default_ns = app->ns };
+	struct logs_view *v = check ? logs_view_open_check(app->loop, app->http, &app->model, &cfg, arg,
+							   screen_on_logs, app, err, sizeof(err))
+				    : logs_view_open(app->loop, app->http, &app->model, &cfg, arg, screen_on_logs,
+						     app, err, sizeof(err));
+	if (!v) {
+		screen_message(app, true, "%s: %s", check ? "logcheck" : "logs", err);
+		return;
+	}
+	logs_view_free(app->logs);
+	describe_view_free(app->describe);
+	app->describe = NULL;
+	app->logs = v;
+	if (app->screen)
+		app->screen->message[0] = '\0';
+}
+
+/* The logs view takes movement, search and its own commands; '/' searches there. */
+static bool screen_logs_exec(struct app *app, const struct command_call *call)
+{
+	struct screen *s = app->screen;
+	int page = s && LINES > 4 ? LINES - 4 : 10;
+	if (call->id == CMD_PROMPT_FILTER) {
+		if (s) {
+			s->mode = MODE_COMMAND;
+			snprintf(s->prompt, sizeof(s->prompt), "log-search ");
+		}
+		return true;
+	}
+	char msg[700];
+	bool error;
+	switch (logs_view_exec(app->logs, call->id, call->arg, page, msg, sizeof(msg), &error)) {
+	case LOGS_EXEC_CLOSE:
+		logs_view_free(app->logs);
+		app->logs = NULL;
+		return true;
+	case LOGS_EXEC_DONE:
+		if (msg[0])
+			screen_message(app, error, "%s", msg);
+		return true;
+	case LOGS_EXEC_NOT_MINE:
+		break;
+	}
+	return false;
 }
 
 /* The describe view takes the movement keys and closes on quit/cancel. */
@@ -207,6 +279,8 @@ static void screen_focus(struct app *app, size_t idx)
 	app->focus = idx;
 	describe_view_free(app->describe);
 	app->describe = NULL;
+	logs_view_free(app->logs);
+	app->logs = NULL;
 }
 
 void screen_exec(struct app *app, const struct command_call *call)
@@ -218,6 +292,10 @@ void screen_exec(struct app *app, const struct command_call *call)
 	/* Selection moves read view rows: bring the views up to date with the model first. */
 	screen_sync_panes(app);
 	if (app->describe && (!s || s->mode == MODE_NORMAL) && screen_describe_exec(app, call)) {
+		screen_mark_dirty(app);
+		return;
+	}
+	if (app->logs && (!s || s->mode == MODE_NORMAL) && screen_logs_exec(app, call)) {
 		screen_mark_dirty(app);
 		return;
 	}
@@ -324,6 +402,25 @@ void screen_exec(struct app *app, const struct command_call *call)
 		if (s)
 			s->message[0] = '\0';
 		break;
+	case CMD_LOGS:
+	case CMD_LOGCHECK:
+		screen_logs_open(app, call->arg, call->id == CMD_LOGCHECK);
+		break;
+	case CMD_LOG_PAUSE:
+	case CMD_LOG_SEARCH:
+	case CMD_SEARCH_NEXT:
+	case CMD_SEARCH_PREV:
+	case CMD_LOG_GREP:
+	case CMD_LOG_EXCLUDE:
+	case CMD_LOG_CONTEXT:
+	case CMD_LOG_WRAP:
+	case CMD_LOG_TIMESTAMPS:
+	case CMD_SCROLL_LEFT:
+	case CMD_SCROLL_RIGHT:
+	case CMD_LOG_SAVE:
+		screen_message(app, true, "%s: only in the logs view (open one with l or :logs TARGET)",
+			       commands_table[call->id].name);
+		break;
 	case CMD__COUNT:
 		break;
 	}
@@ -383,7 +480,14 @@ static void screen_status_text(struct app *app, char *out, size_t cap, bool *bad
 		snprintf(note + n, sizeof(note) - n, "  auth: %.300s", plugin);
 		*bad = *bad || strcmp(plugin, "exec plugin running") != 0;
 	}
-	snprintf(raw, sizeof(raw), " warroom  %s  ns:%s%s  %s", server, app->ns ? app->ns : "all", note, state);
+	/* Most important first, so 80 columns cut only the tail: which cluster (the context,
+	 * or the server when there is none), namespace, data state, notes, then the server. */
+	if (conn && conn->context)
+		snprintf(raw, sizeof(raw), " warroom  ctx:%.200s  ns:%s  %s%s  %s", conn->context,
+			 app->ns ? app->ns : "all", state, note, server);
+	else
+		snprintf(raw, sizeof(raw), " warroom  %s  ns:%s  %s%s", server, app->ns ? app->ns : "all", state,
+			 note);
 	text_sanitize(raw, strlen(raw), out, cap);
 }
 
@@ -462,6 +566,9 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 		if (p->total > 0)
 			snprintf(empty, sizeof(empty), "  (no %s match '%s'; Esc clears the filter)",
 				 p->ops->name, p->filter);
+		else if (l && !informer_has_synced(l) && informer_error(l) && informer_error(l)[0])
+			/* Never listed: the pane itself says why (the status line may be cut at 80 columns). */
+			snprintf(empty, sizeof(empty), "  (%.380s)", informer_error(l));
 		else if (l && !informer_has_synced(l))
 			snprintf(empty, sizeof(empty), "  (%s...)",
 				 informer_state(l) == INFORMER_LISTING ? "listing" : "waiting for the server");
@@ -669,6 +776,52 @@ static void screen_draw_describe(struct app *app, int y, int h, int width)
 	}
 }
 
+/* The logs view: a title line with its state, then the rows panels/logs laid out, each
+ * segment drawn with its attribute (pod colours, highlights).  Text is sanitised there. */
+static void screen_draw_logs(struct app *app, int y, int h, int width)
+{
+	struct screen *s = app->screen;
+	struct logs_view *v = app->logs;
+	logs_view_sync(v);
+	char status[1600], raw[2400], safe[3000];
+	logs_view_status(v, status, sizeof(status));
+	snprintf(raw, sizeof(raw), " %s  %s", v->title, status);
+	text_sanitize(raw, strlen(raw), safe, sizeof(safe));
+	screen_put(s, y, width, safe, A_BOLD | A_UNDERLINE);
+	int rows_h = h - 1;
+	if (rows_h < 1)
+		return;
+	struct logs_row *rows = xmalloc((size_t)rows_h * sizeof(*rows));
+	size_t n = logs_view_render(v, width, rows_h, rows);
+	for (int r = 0; r < rows_h; r++) {
+		move(y + 1 + r, 0);
+		clrtoeol();
+		if ((size_t)r >= n)
+			continue;
+		const struct logs_row *row = &rows[r];
+		move(y + 1 + r, 0);
+		for (size_t k = 0; k < row->nseg; k++) {
+			const struct logs_seg *g = &row->seg[k];
+			attr_t a = A_NORMAL;
+			switch ((enum logs_attr)g->attr) {
+			case LOGS_ATTR_TAG:
+				a = s->colors ? (attr_t)COLOR_PAIR(PAIR_LOG0 + g->colour % LOGBUF_NCOLOURS) : A_BOLD;
+				break;
+			case LOGS_ATTR_GONE: a = A_DIM; break;
+			case LOGS_ATTR_TIME: a = A_DIM; break;
+			case LOGS_ATTR_MARKER: a = A_BOLD | (s->colors ? (attr_t)COLOR_PAIR(PAIR_WARN) : 0); break;
+			case LOGS_ATTR_RULE: a = A_BOLD | (s->colors ? (attr_t)COLOR_PAIR(PAIR_BAD) : A_UNDERLINE); break;
+			case LOGS_ATTR_SEARCH: a = s->colors ? (attr_t)COLOR_PAIR(PAIR_SEARCH) : A_REVERSE; break;
+			case LOGS_ATTR_TEXT: break;
+			}
+			attrset(a);
+			addnstr(row->text + g->off, g->len);
+		}
+		attrset(A_NORMAL);
+	}
+	free(rows);
+}
+
 static void screen_draw(struct app *app)
 {
 	struct screen *s = app->screen;
@@ -686,6 +839,8 @@ static void screen_draw(struct app *app)
 			screen_draw_help(app, top, area, width);
 		} else if (app->describe) {
 			screen_draw_describe(app, top, area, width);
+		} else if (app->logs) {
+			screen_draw_logs(app, top, area, width);
 		} else {
 			screen_draw_dashboard(app, top, area, width, now);
 		}
@@ -936,6 +1091,12 @@ int screen_start(struct app *app, char *err, size_t errcap)
 		init_pair(PAIR_WARN, COLOR_YELLOW, bg);
 		init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
 		init_pair(PAIR_BAR_BAD, COLOR_WHITE, COLOR_RED);
+		init_pair(PAIR_SEARCH, COLOR_BLACK, COLOR_YELLOW);
+		/* Pod tags in the logs view: a stable colour per pod. */
+		static const short logcol[LOGBUF_NCOLOURS] = { COLOR_CYAN, COLOR_GREEN, COLOR_MAGENTA,
+							       COLOR_BLUE, COLOR_YELLOW, COLOR_RED };
+		for (short i = 0; i < LOGBUF_NCOLOURS; i++)
+			init_pair((short)(PAIR_LOG0 + i), logcol[i], bg);
 	}
 	s->dirty = true;
 	app->screen = s;

@@ -25,12 +25,15 @@ wr() { "$WR" --server "$SIM_URL" "$@"; }
 fault '{"type":"log","namespace":"ingest","pod":"mongo-0","lines":["first \u001b]52;c;aGVsbG8=\u0007 copy","second \u001b[2J\u001b[31mred","third \u202e bidi \u009b31m"]}' >/dev/null
 out=$(wr -n ingest run 'logs pod/mongo-0 --tail 3'); rc=$?
 t_eq "logs pod exits 0" 0 "$rc"
-t_eq "fault lines in order, escapes removed" "$(printf 'first  copy\nsecond red\nthird  bidi 31m')" "$out"
+# (U+009B is CSI: "31m" is its sequence, removed with it)
+t_eq "fault lines in order, escapes removed" "$(printf 'first  copy\nsecond red\nthird  bidi ')" "$out"
 t_eq "no ESC or C1 byte in the output" "" "$(LC_ALL=C grep -c $'\x1b\|\xc2\x9b\|\xe2\x80\xae' <<<"$out" | grep -v '^0$')"
 out=$(wr run 'logs mongo-0 --tail 1'); rc=$?
-t_eq "a pod name alone is found across namespaces" "third  bidi 31m" "$out"
+t_eq "a pod name alone is found across namespaces" "third  bidi " "$out"
 
 # a deployment's pods merged, tagged and ordered by their Kubernetes timestamps
+fault '{"type":"log-rate","namespace":"ingest","deployment":"ingest-core","lines_per_s":40}' >/dev/null
+sleep 1.5
 out=$(wr -n ingest run 'logs deployment/ingest-core --tail 20 --timestamps'); rc=$?
 t_eq "logs deployment exits 0" 0 "$rc"
 pods=$(sed -n 's/^\[\([^]/]*\)\/.*/\1/p' <<<"$out" | sort -u | wc -l)
@@ -101,5 +104,13 @@ first=$(head -1 <<<"$nums"); last=$(tail -1 <<<"$nums")
 t_match "followed lines arrive (about 50/s)" "^[0-9]+$" "$n"
 [ "$n" -ge 100 ] && t_ok "at least 100 lines in 5 s" || t_fail "at least 100 lines in 5 s" "got $n"
 t_eq "no gap and no duplicate in the sequence" "$(seq "$first" "$last")" "$nums"
+# A stream the server cut is resumed with sinceTime (and the check above covers the
+# replay).  warroom-sim's drop-watches closes watches only, not log streams, for now.
+queries=$(sim_get /sim/v1/requests | grep -o "\"path\":\"/api/v1/namespaces/logs/pods/$pod/log\",\"query\":\"[^\"]*\"")
+if [ "$(wc -l <<<"$queries")" -ge 2 ]; then
+  t_match "the resumed request asks for sinceTime, not the tail again" "sinceTime=" "$(tail -1 <<<"$queries")"
+else
+  T_N=$((T_N + 1)); echo "ok $T_N - resume after drop-watches # SKIP warroom-sim does not cut log streams"
+fi
 
 t_done

@@ -134,4 +134,12 @@ t_contains "changed key refused" "host build-server: host key changed" "$out"
 t_contains "changed key names the known_hosts line" "$KH:1" "$out"
 t_contains "changed key shows the new fingerprint" "$(sshd_fingerprint "$SSHD_DIR/host_key2.pub")" "$out"
 t_eq "known_hosts untouched after a changed key" "$(cat "$T_TMP/known_hosts.orig")" "$(cat "$KH")"
+# The hosts example of warroom(5) is accepted as printed (its hosts are .invalid: DNS).
+sed -n '/^\.SS Hosts example/,/^\.fi/p' "$T_ROOT/man/warroom.5" | sed '1,2d;$d' >"$T_TMP/man-hosts.yaml"
+out=$("$BUILD/warroom" --config "$T_TMP/man-hosts.yaml" --batch --panel hosts 2>&1)
+t_contains "warroom(5) hosts example is accepted" "host build-server: DNS" "$out"
+printf 'hosts:\n  - name: a\n    port: 0\n' >"$T_TMP/bad.yaml"
+out=$("$BUILD/warroom" --config "$T_TMP/bad.yaml" --batch --panel hosts 2>&1); rc=$?
+t_eq "a bad config exits 2" 2 "$rc"
+t_contains "a bad config names file:line and field" "bad.yaml:3: hosts[0].port: expected an integer 1..65535" "$out"
 t_done

@@ -11,6 +11,7 @@
 #   free_port             a free TCP port on 127.0.0.1
 #   pm2_setup             real pm2 from the build tree (see scripts/deps.sh); sets PM2_BIN,
 #                         PM2_HOME; the remote side gets the same PATH and PM2_HOME (SetEnv)
+#   Remote commands run with HOME=$SSHD_DIR/home, so no dotfile of the test user runs.
 #   blackhole_start       a listener that accepts and never answers; sets BLACKHOLE_PORT
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 SSHD_DIR="" SSH_KEY="" SSHD_PORT="" SSHD_PID="" SSHD_LOG="" SSHD_SETENV=""
@@ -55,8 +56,11 @@ PermitRootLogin prohibit-password
 AllowUsers $(id -un)
 MaxStartups 200:30:400
 MaxSessions 50
-$SSHD_SETENV
+# A private HOME: the test user's own dotfiles (a ~/.bashrc running pyenv rehash, say)
+# must not run, and serialise, for every remote command.
+SetEnv HOME=$SSHD_DIR/home $SSHD_SETENV
 EOF
+  mkdir -p "$SSHD_DIR/home"
   # sshd refuses to start without its privilege-separation directory.
   [ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null
   "$SSHD_BIN" -D -e -f "$conf" >"$SSHD_LOG" 2>&1 &
@@ -92,7 +96,7 @@ pm2_setup() {
   mkdir -p "$bindir"
   ln -sf "$PM2_BIN" "$bindir/pm2"
   export PATH=$bindir:$PATH
-  SSHD_SETENV="SetEnv PATH=$bindir:/usr/local/bin:/usr/bin:/bin PM2_HOME=$PM2_HOME"
+  SSHD_SETENV="PATH=$bindir:/usr/local/bin:/usr/bin:/bin PM2_HOME=$PM2_HOME"
   T_PM2_CLEANUP=1
 }
 

@@ -106,6 +106,15 @@ static void test_node_list(void **state)
 	assert_false(model_node_find(&m, "lost")->ready);
 	assert_string_equal(model_node_find(&m, "new")->status, "Unknown,SchedulingDisabled");
 	assert_string_equal(model_node_find(&m, "new")->roles, "master");
+	/* pressure conditions: only those with status True count */
+	assert_int_equal(model_node_find(&m, "ip-172-20-110-97.ec2.internal")->pressure, 0);
+	const char *hot = "{\"kind\":\"NodeList\",\"items\":[{\"metadata\":{\"name\":\"hot\"},\"status\":{\"conditions\":["
+			  "{\"type\":\"MemoryPressure\",\"status\":\"True\"},{\"type\":\"DiskPressure\",\"status\":\"Unknown\"},"
+			  "{\"type\":\"PIDPressure\",\"status\":\"True\"},{\"type\":\"Ready\",\"status\":\"True\"}]}}]}";
+	assert_int_equal(decode_node_list(hot, strlen(hot), &m, &meta, err, sizeof(err)), 0);
+	assert_int_equal(model_node_find(&m, "hot")->pressure, MODEL_PRESSURE_MEMORY | MODEL_PRESSURE_PID);
+	assert_string_equal(model_node_find(&m, "hot")->status, "Ready");
+	assert_int_equal(model_node_severity(model_node_find(&m, "hot")), SEV_WARN);
 	model_free(&m);
 	free(buf);
 }

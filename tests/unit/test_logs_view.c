@@ -205,6 +205,37 @@ static void test_search_grep_and_save(void **state)
 	close_view(f);
 }
 
+static void test_console_logcheck_verdict(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct logs_view_config cfg = {.server = "http://127.0.0.1:1", .default_ns = "msa"};
+	char err[256], st[800];
+	struct logs_view *v = logs_view_open_check(NULL, NULL, &m, &cfg,
+						   "deployment/api 'Running as the leader.*ClusterManager' --expect 1",
+						   NULL, NULL, err, sizeof(err));
+	assert_non_null(v);
+	assert_non_null(strstr(v->title, "logcheck deployment/msa/api"));
+	logmux_inject(v->mux, "msa", "api-1", "", 1, 0, "Not the leader", 14);
+	logmux_flush(v->mux, true);
+	logs_view_status(v, st, sizeof(st));
+	assert_non_null(strstr(st, "FAIL: 0 pods matching (expected 1)"));
+	const char *lead = "Running as the leader and starting worker *workers.ClusterManager";
+	logmux_inject(v->mux, "msa", "api-2", "", 2, 0, lead, strlen(lead));
+	logmux_flush(v->mux, true);
+	v->check_ms -= 2000; /* the verdict is recounted at most once a second */
+	logs_view_status(v, st, sizeof(st));
+	assert_non_null(strstr(st, "PASS: 1 pod matching (expected 1)"));
+	/* Only the matching line is shown. */
+	struct logs_row rows[4];
+	assert_int_equal(logs_view_render(v, 120, 4, rows), 1);
+	logs_view_free(v);
+	assert_null(logs_view_open_check(NULL, NULL, &m, &cfg, "deployment/api", NULL, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "needs TARGET and REGEX"));
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_and_hscroll),
 		cmocka_unit_test(test_follow_pause_and_dropped_status),
 		cmocka_unit_test(test_search_grep_and_save),
+		cmocka_unit_test(test_console_logcheck_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

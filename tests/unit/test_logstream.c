@@ -9,6 +9,7 @@
 
 #include "core/logbuf.h"
 #include "core/model.h"
+#include "kube/decode.h"
 #include "kube/http.h"
 #include "kube/logmux.h"
 #include "kube/logstream.h"
@@ -346,6 +347,34 @@ static void test_target_matches_workload_pods(void **state)
 	model_free(&m);
 }
 
+/* The pod fields the mux needs come from kube/decode: labels, containers, last exit. */
+static void test_decode_pod_fields_for_logs(void **state)
+{
+	(void)state;
+	const char *js = "{\"metadata\":{\"name\":\"api-1\",\"namespace\":\"msa\",\"labels\":{\"app\":\"api\",\"tier\":\"back\"}},"
+			 "\"spec\":{\"containers\":[{\"name\":\"service\"},{\"name\":\"envoy\"}]},"
+			 "\"status\":{\"containerStatuses\":[{\"name\":\"service\",\"restartCount\":2,"
+			 "\"lastState\":{\"terminated\":{\"exitCode\":1,\"message\":\"bad config\","
+			 "\"finishedAt\":\"2026-11-21T10:00:00Z\"}}}]}}";
+	json_error_t jerr;
+	json_t *obj = json_loads(js, 0, &jerr);
+	assert_non_null(obj);
+	struct model m;
+	model_init(&m);
+	assert_int_equal(decode_apply(KUBE_PODS, obj, false, &m, NULL, 0), 0);
+	json_decref(obj);
+	const struct model_pod *p = model_pod_find(&m, "msa", "api-1");
+	assert_non_null(p);
+	assert_string_equal(p->labels, "app=api,tier=back");
+	assert_string_equal(p->containers, "service,envoy");
+	assert_string_equal(p->last_exit, "exit 1: bad config");
+	struct logtarget t;
+	char err[128];
+	assert_int_equal(logtarget_parse("-l tier=back", "msa", &t, err, sizeof(err)), 0);
+	assert_true(logtarget_matches(&t, &m, p));
+	model_free(&m);
+}
+
 static const char *ring_text(struct logbuf *lb, uint64_t seq)
 {
 	static struct logbuf_line l;
@@ -426,6 +455,111 @@ static void test_merge_releases_after_window(void **state)
 	model_free(&m);
 }
 
+static void hello_answer(struct fake_server *s, const char *path, const char *auth, int *status,
+			 const char **body)
+{
+	(void)s;
+	(void)path;
+	(void)auth;
+	*status = 200;
+	*body = "2026-11-21T09:53:00.000000001Z hello\n";
+}
+
+static bool ring_has(struct logbuf *lb, const char *text, unsigned *flags)
+{
+	for (uint64_t q = logbuf_first_seq(lb); q < logbuf_next_seq(lb); q++) {
+		struct logbuf_line l;
+		if (logbuf_get(lb, q, &l) && strstr(l.text, text)) {
+			*flags = l.flags;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The mux follows the model: a new pod gets a stream, a restart a marker line with the
+ * exit, a pod that goes away a "pod gone" marker and its source flagged. */
+static void test_mux_follows_model(void **state)
+{
+	(void)state;
+	struct loop *loop = loop_new();
+	struct http_client *http = http_client_new(loop);
+	struct fake_server srv;
+	assert_int_equal(fake_start(&srv, loop, hello_answer, NULL), 0);
+	struct model m;
+	model_init(&m);
+	struct model_workload w = {.kind = MODEL_DEPLOYMENT, .ns = "ns", .name = "api", .selector = "app=api"};
+	model_workload_upsert(&m, &w);
+	struct model_pod p = {.ns = "ns", .name = "api-7d9f8c6b5-abcde", .labels = "app=api", .containers = "main"};
+	model_pod_upsert(&m, &p);
+	struct logbuf *lb = logbuf_new(NULL);
+	struct logtarget t;
+	char err[128];
+	assert_int_equal(logtarget_parse("deployment/api", "ns", &t, err, sizeof(err)), 0);
+	struct logmux_config cfg = {.server = srv.url, .follow = true, .tail_lines = 10, .window_ms = 10,
+				    .backoff_min_ms = 5000};
+	struct logmux *mux = logmux_new(loop, http, &m, lb, &cfg, &t, NULL, NULL);
+	logmux_sync(mux);
+	assert_int_equal(logmux_streams(mux), 1);
+	assert_int_equal(logmux_pods(mux), 1);
+	unsigned flags = 0;
+	long long until = loop_now_ms() + 5000;
+	while (!ring_has(lb, "hello", &flags) && loop_now_ms() < until)
+		loop_run_once(loop, 50);
+	assert_true(ring_has(lb, "hello", &flags));
+	assert_int_equal(flags, 0);
+	/* A restart: marker with the exit code and message. */
+	p.restarts = 1;
+	p.last_exit = "exit 1: bad config";
+	model_pod_upsert(&m, &p);
+	logmux_sync(mux);
+	logmux_flush(mux, true);
+	assert_true(ring_has(lb, "--- container restarted (exit 1: bad config) ---", &flags));
+	assert_int_equal(flags, LOGBUF_MARKER);
+	/* Gone. */
+	model_pod_delete(&m, "ns", "api-7d9f8c6b5-abcde");
+	logmux_sync(mux);
+	logmux_flush(mux, true);
+	assert_true(ring_has(lb, "--- pod gone ---", &flags));
+	assert_true(logbuf_source_get(lb, 0)->gone);
+	assert_int_equal(logmux_pods(mux), 0);
+	logmux_free(mux);
+	logbuf_free(lb);
+	model_free(&m);
+	fake_stop(&srv);
+	http_client_free(http);
+	loop_free(loop);
+}
+
+static void test_mux_caps_streams(void **state)
+{
+	(void)state;
+	struct loop *loop = loop_new();
+	struct http_client *http = http_client_new(loop);
+	struct model m;
+	model_init(&m);
+	for (int i = 0; i < 70; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "web-%d", i);
+		struct model_pod p = {.ns = "ns", .name = name, .labels = "app=web", .containers = "main"};
+		model_pod_upsert(&m, &p);
+	}
+	struct logbuf *lb = logbuf_new(NULL);
+	struct logtarget t;
+	char err[128];
+	assert_int_equal(logtarget_parse("-l app=web", "ns", &t, err, sizeof(err)), 0);
+	struct logmux_config cfg = {.server = "http://127.0.0.1:9", .follow = true, .backoff_min_ms = 60000};
+	struct logmux *mux = logmux_new(loop, http, &m, lb, &cfg, &t, NULL, NULL);
+	logmux_sync(mux);
+	assert_int_equal(logmux_streams(mux), 64);
+	assert_non_null(strstr(logmux_error(mux), "following the first 64 only"));
+	logmux_free(mux);
+	logbuf_free(lb);
+	model_free(&m);
+	http_client_free(http);
+	loop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,8 +571,11 @@ int main(void)
 		cmocka_unit_test(test_target_parse),
 		cmocka_unit_test(test_selector_match),
 		cmocka_unit_test(test_target_matches_workload_pods),
+		cmocka_unit_test(test_decode_pod_fields_for_logs),
 		cmocka_unit_test(test_merge_orders_skewed_arrival),
 		cmocka_unit_test(test_merge_releases_after_window),
+		cmocka_unit_test(test_mux_follows_model),
+		cmocka_unit_test(test_mux_caps_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,8 +177,34 @@ static void test_before_sleep_runs_after_timers_and_before_poll(void **state)
 	assert_string_equal(r.log, "aH");
 	loop_add_timer(loop, 5, timer_stop, &r);
 	loop_run(loop);   /* returns once the timer stops the loop */
-	assert_true(loop_stopped(loop));
+	assert_false(loop_stopped(loop)); /* the stop was consumed */
 	assert_int_equal(r.log[strlen(r.log) - 1], 't');
+	loop_free(loop);
+}
+
+/* loop_run can be called again after a stop (batch mode waits on one loop several
+ * times), and a stop requested before the call is not lost. */
+static void test_loop_run_is_reusable(void **state)
+{
+	(void)state;
+	struct loop *loop = loop_new();
+	struct rec r = { 0 };
+	loop_add_timer(loop, 5, timer_stop, &r);
+	loop_run(loop);
+	assert_string_equal(r.log, "t");
+	loop_add_timer(loop, 5, timer_a, &r);
+	loop_add_timer(loop, 20, timer_stop, &r);
+	loop_run(loop);   /* runs again: both timers fire, the second one stops it */
+	assert_string_equal(r.log, "tat");
+	assert_false(loop_stopped(loop));
+	loop_stop(loop);  /* requested before the run: returns without sleeping */
+	assert_true(loop_stopped(loop));
+	long long t0 = loop_now_ms();
+	loop_add_timer(loop, 1000, timer_a, &r);
+	loop_run(loop);
+	assert_true(loop_now_ms() - t0 < 500);
+	assert_string_equal(r.log, "tat");
+	assert_false(loop_stopped(loop));
 	loop_free(loop);
 }
 
@@ -209,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_fd_watcher_called_when_readable),
 		cmocka_unit_test(test_before_sleep_runs_after_timers_and_before_poll),
 		cmocka_unit_test(test_idle_loop_sleeps_until_timer),
+		cmocka_unit_test(test_loop_run_is_reusable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,6 +126,42 @@ static void test_severity(void **state)
 	assert_int_equal(model_node_severity(&n), SEV_WARN);
 }
 
+static void test_format_pressure(void **state)
+{
+	(void)state;
+	char out[32];
+	model_format_pressure(0, out, sizeof(out));
+	assert_string_equal(out, "-");
+	model_format_pressure(MODEL_PRESSURE_MEMORY, out, sizeof(out));
+	assert_string_equal(out, "Memory");
+	model_format_pressure(MODEL_PRESSURE_DISK | MODEL_PRESSURE_PID, out, sizeof(out));
+	assert_string_equal(out, "Disk,PID");
+	model_format_pressure(MODEL_PRESSURE_MEMORY | MODEL_PRESSURE_PID, out, sizeof(out));
+	assert_string_equal(out, "Memory,PID");
+	model_format_pressure(MODEL_PRESSURE_MEMORY | MODEL_PRESSURE_DISK | MODEL_PRESSURE_PID, out, sizeof(out));
+	assert_string_equal(out, "Memory,Disk,PID");
+}
+
+/* kubectl's AGE (apimachinery duration.HumanDuration) at each unit boundary. */
+static void test_format_age_kubectl_boundaries(void **state)
+{
+	(void)state;
+	char out[32];
+	const struct { long d; const char *want; } cases[] = {
+		{ 1, "1s" }, { 599, "9m59s" }, { 540, "9m" }, { 601, "10m" }, { 10799, "179m" },
+		{ 3 * 3600 + 59, "3h" }, { 8 * 3600 - 1, "7h59m" }, { 48 * 3600 - 1, "47h" },
+		{ 8 * 86400 - 1, "7d23h" }, { 730 * 86400L - 1, "729d" }, { 730 * 86400L, "2y" },
+		{ 8 * 365 * 86400L - 1, "7y364d" }, { 8 * 365 * 86400L, "8y" },
+	};
+	time_t now = 1700000000;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		model_format_age(now - cases[i].d, now, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+	}
+	model_format_age(now + 1, now, out, sizeof(out)); /* 1 s of clock skew is "now" */
+	assert_string_equal(out, "0s");
+}
+
 static void test_format_age(void **state)
 {
 	(void)state;
@@ -252,6 +288,8 @@ int main(void)
 		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_severity),
 		cmocka_unit_test(test_format_age),
+		cmocka_unit_test(test_format_pressure),
+		cmocka_unit_test(test_format_age_kubectl_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
