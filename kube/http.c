@@ -19,6 +19,10 @@ struct http_request {
 	CURL *easy;
 	struct curl_slist *headers;
 	char *url;
+	char *method;          /* "GET", or a write from http_send */
+	char *body;            /* request body (http_send), NULL for none */
+	size_t body_len;
+	char *content_type;    /* Content-Type of body */
 	char *accept;
 	char *token;           /* opts->token copy, wiped on free; NULL: the provider's */
 	char *ca_file;         /* opts->ca_file copy */
@@ -61,6 +65,7 @@ struct http_client {
 	struct http_tls_copy tls;
 	const struct http_auth_ops *auth_ops;
 	void *auth_ud;
+	bool read_only;        /* http_client_set_read_only: writes fail without a transfer */
 };
 
 static void http_check_done(struct http_client *c);
@@ -153,6 +158,9 @@ static void http_request_free(struct http_client *c, struct http_request *r)
 	curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
 	free(r->url);
+	free(r->method);
+	free(r->body);
+	free(r->content_type);
 	free(r->accept);
 	http_wipe_free(r->token);
 	free(r->ca_file);
@@ -268,6 +276,13 @@ static void http_easy_setup(struct http_client *c, struct http_request *r, const
 	r->errbuf[0] = '\0';
 	r->decided = r->swallow = false;
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	if (strcmp(r->method, "GET") != 0) {
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+		if (r->body) {
+			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+			curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+		}
+	}
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
@@ -317,6 +332,13 @@ static void http_easy_setup(struct http_client *c, struct http_request *r, const
 	char *accept = xasprintf("Accept: %s", r->accept ? r->accept : "application/json");
 	r->headers = curl_slist_append(r->headers, accept);
 	free(accept);
+	if (r->body) {
+		char *ctype = xasprintf("Content-Type: %s", r->content_type ? r->content_type : "application/json");
+		r->headers = curl_slist_append(r->headers, ctype);
+		free(ctype);
+		/* No "Expect: 100-continue" round trip for small bodies. */
+		r->headers = curl_slist_append(r->headers, "Expect:");
+	}
 	const char *token = r->token ? r->token : (cred ? cred->token : NULL);
 	if (token && token[0]) {
 		char *auth = xasprintf("Authorization: Bearer %s", token);
@@ -390,7 +412,7 @@ static long http_on_fail_timer(struct loop *loop, long long id, void *ud)
 		if (!r)
 			break;
 		char full[2600];
-		snprintf(full, sizeof(full), "GET %.1000s: %.1500s", r->url, r->fail_msg);
+		snprintf(full, sizeof(full), "%s %.1000s: %.1500s", r->method, r->url, r->fail_msg);
 		struct http_result res = { .status = 0, .error = full, .url = r->url };
 		r->completing = true;
 		r->done_fn(r->ud, &res);
@@ -432,12 +454,33 @@ void http_client_free(struct http_client *c)
 	curl_global_cleanup();
 }
 
+void http_client_set_read_only(struct http_client *c, bool read_only)
+{
+	c->read_only = read_only;
+}
+
 struct http_request *http_get(struct http_client *c, const char *url, const struct http_opts *opts,
 			      http_data_fn data_fn, http_done_fn done_fn, void *ud)
+{
+	return http_send(c, "GET", url, NULL, NULL, 0, opts, data_fn, done_fn, ud);
+}
+
+struct http_request *http_send(struct http_client *c, const char *method, const char *url,
+			       const char *content_type, const char *body, size_t body_len,
+			       const struct http_opts *opts, http_data_fn data_fn, http_done_fn done_fn,
+			       void *ud)
 {
 	struct http_request *r = xcalloc(1, sizeof(*r));
 	r->client = c;
 	r->url = xstrdup(url);
+	r->method = xstrdup(method);
+	if (body) {
+		r->body = xmalloc(body_len + 1);
+		memcpy(r->body, body, body_len);
+		r->body[body_len] = '\0';
+		r->body_len = body_len;
+		r->content_type = http_dup_or_null(content_type);
+	}
 	r->accept = http_dup_or_null(opts->accept);
 	r->token = http_dup_or_null(opts->token);
 	r->ca_file = http_dup_or_null(opts->ca_file);
@@ -456,6 +499,11 @@ struct http_request *http_get(struct http_client *c, const char *url, const stru
 	r->next = c->requests;
 	c->requests = r;
 	c->pending++;
+	/* Backstop of the read-only gate (kube/request): a write never reaches curl. */
+	if (c->read_only && strcmp(method, "GET") != 0) {
+		http_fail_later(c, r, "refused: read-only mode (no request other than GET is sent)");
+		return r;
+	}
 	http_start(c, r);
 	return r;
 }
@@ -600,14 +648,14 @@ static void http_check_done(struct http_client *c)
 		struct http_result res = { .status = status, .error = NULL, .url = r->url, .problem = NULL };
 		if (code != CURLE_OK || r->aborted) {
 			const char *why = http_error_text(c, r, code, text, sizeof(text));
-			snprintf(full, sizeof(full), "GET %.1400s: %s", r->url, why);
+			snprintf(full, sizeof(full), "%s %.1400s: %s", r->method, r->url, why);
 			res.error = full;
 		} else if (status < 200 || status > 299) {
 			if (status == 401 && !r->sent_creds)
 				snprintf(problem, sizeof(problem),
 					 "401 Unauthorized: the server wants credentials and none were given");
 			else
-				http_status_problem(status, "GET", r->url, c->tls.user_name, problem, sizeof(problem));
+				http_status_problem(status, r->method, r->url, c->tls.user_name, problem, sizeof(problem));
 			res.problem = problem;
 		}
 		/* Unlinked from curl before the callback so that it may start new requests freely. */

@@ -114,6 +114,18 @@ void http_client_auth_ready(struct http_client *c);
 
 struct http_request *http_get(struct http_client *c, const char *url, const struct http_opts *opts,
 			      http_data_fn data_fn, http_done_fn done_fn, void *ud);
+/* Any method with an optional body (copied; Content-Type content_type, default
+ * application/json): the transport of kube/request, the gate every write goes through.
+ * Nothing else should call it with a method other than GET.  Same contract as http_get;
+ * messages start with the method ("PATCH URL: ..."). */
+struct http_request *http_send(struct http_client *c, const char *method, const char *url,
+			       const char *content_type, const char *body, size_t body_len,
+			       const struct http_opts *opts, http_data_fn data_fn, http_done_fn done_fn,
+			       void *ud);
+/* Read-only backstop: while set, every request other than GET fails (done_fn, error
+ * "... refused: read-only mode") without any network traffic. */
+void http_client_set_read_only(struct http_client *c, bool read_only);
+
 /* Stops a pending request without calling its done_fn. */
 void http_cancel(struct http_client *c, struct http_request *r);
 

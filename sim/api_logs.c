@@ -20,6 +20,7 @@ struct logs_stream {
 	char *ns, *pod, *container, *uid;
 	uint64_t cursor;
 	long remaining; /* bytes still allowed, -1 = unlimited */
+	uint64_t dgen;  /* store_drop_gen at the start: `drop-watches` cuts follows too */
 };
 
 static bool logs_parse_bool(const char *v, bool *out)
@@ -148,11 +149,13 @@ static bool logs_add_limited(struct api_buf *out, const char *data, size_t len, 
 	return *remaining == 0;
 }
 
-/* Still the same pod (not deleted, not re-created under the same name)? */
-static bool logs_pod_alive(struct logs_stream *ls)
+/* Still the same pod (not deleted, not re-created under the same name)?  *dropped is set
+ * when a `drop-watches` fault happened since the follow began. */
+static bool logs_pod_alive(struct logs_stream *ls, bool *dropped)
 {
 	struct sim_store *st = ls->base.sim->store;
 	store_lock(st);
+	*dropped = store_drop_gen(st) != ls->dgen;
 	json_t *pod = store_get(st, SIM_PODS, ls->ns, ls->pod);
 	const char *uid =
 		json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
@@ -179,7 +182,11 @@ static enum api_fill logs_fill(struct api_stream *base, struct api_buf *out)
 	} else {
 		free(data);
 	}
-	return logs_pod_alive(ls) ? API_FILL_MORE : API_FILL_END;
+	bool dropped;
+	bool alive = logs_pod_alive(ls, &dropped);
+	if (dropped)
+		return API_FILL_ABORT;
+	return alive ? API_FILL_MORE : API_FILL_END;
 }
 
 static void logs_destroy(struct api_stream *base)
@@ -250,6 +257,7 @@ void api_logs(const struct api_req *rq, const struct api_target *t, struct api_r
 	if (ok)
 		ls->uid = xstrdup(json_string_value(
 			json_object_get(json_object_get(pod, "metadata"), "uid")));
+	ls->dgen = store_drop_gen(st);
 	store_unlock(st);
 	if (!ok) {
 		logs_destroy(&ls->base);

@@ -13,7 +13,7 @@
 #include "core/xalloc.h"
 
 /* Upper bound of lines one pod writes per tick, whatever the rate asked. */
-enum { WORLD_MAX_LINES_PER_TICK = 2000 };
+enum { WORLD_MAX_LINES_PER_TICK = 10000 };
 
 static const char *const world_leader_deploy = "managed-services-api";
 

@@ -198,18 +198,17 @@ void known_hosts_check_session(LIBSSH2_SESSION *session, const char *path, const
 	known_hosts_check(session, path, host, port, key, len, type, out);
 }
 
-int known_hosts_record(LIBSSH2_SESSION *session, const char *path, const char *host, int port,
-		       char *err, size_t cap)
+int known_hosts_record_key(const char *path, const char *host, int port, const char *key,
+			   size_t len, int type, char *err, size_t cap)
 {
-	size_t len = 0;
-	int type = 0;
-	const char *key = libssh2_session_hostkey(session, &len, &type);
 	int mask = kh_key_mask(type);
-	if (!key || mask == LIBSSH2_KNOWNHOST_KEY_UNKNOWN) {
+	if (!key || !len || mask == LIBSSH2_KNOWNHOST_KEY_UNKNOWN) {
 		snprintf(err, cap, "no supported host key to record");
 		return -1;
 	}
-	LIBSSH2_KNOWNHOSTS *kh = libssh2_knownhost_init(session);
+	/* The knownhost API needs a session only for its allocator: a fresh one, no I/O. */
+	LIBSSH2_SESSION *alloc = libssh2_session_init();
+	LIBSSH2_KNOWNHOSTS *kh = alloc ? libssh2_knownhost_init(alloc) : NULL;
 	char *name = port == 22 ? xstrdup(host) : xasprintf("[%s]:%d", host, port);
 	struct libssh2_knownhost *entry = NULL;
 	char line[8192];
@@ -223,6 +222,8 @@ int known_hosts_record(LIBSSH2_SESSION *session, const char *path, const char *h
 	free(name);
 	if (kh)
 		libssh2_knownhost_free(kh);
+	if (alloc)
+		libssh2_session_free(alloc);
 	if (rc != 0) {
 		snprintf(err, cap, "cannot format a known_hosts line for %s", host);
 		return -1;
@@ -240,6 +241,15 @@ int known_hosts_record(LIBSSH2_SESSION *session, const char *path, const char *h
 		return -1;
 	}
 	return 0;
+}
+
+int known_hosts_record(LIBSSH2_SESSION *session, const char *path, const char *host, int port,
+		       char *err, size_t cap)
+{
+	size_t len = 0;
+	int type = 0;
+	const char *key = libssh2_session_hostkey(session, &len, &type);
+	return known_hosts_record_key(path, host, port, key, len, type, err, cap);
 }
 
 void known_hosts_method_pref(LIBSSH2_SESSION *session, const char *path, const char *host,

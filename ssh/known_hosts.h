@@ -42,6 +42,10 @@ void known_hosts_check_session(LIBSSH2_SESSION *session, const char *path, const
 int known_hosts_record(LIBSSH2_SESSION *session, const char *path, const char *host, int port,
 		       char *err, size_t cap);
 
+/* The same for a raw key blob kept from an earlier session (LIBSSH2_HOSTKEY_TYPE_*). */
+int known_hosts_record_key(const char *path, const char *host, int port, const char *key,
+			   size_t keylen, int key_type, char *err, size_t cap);
+
 /* "SHA256:" + unpadded base64 of a 32-byte digest. */
 void known_hosts_fingerprint(const unsigned char sha256[32], char *out, size_t cap);
 

@@ -52,6 +52,11 @@ struct ssh_target {
 	const char *known_hosts; /* path (already expanded) */
 	const char *agent_socket; /* NULL: no agent */
 	int timeout_ms;          /* per phase */
+	/* Added for the console (zero values keep the poller's behaviour): */
+	bool no_read_timeout;    /* commands may run for ever (actions, log tails): no
+				  * deadline once a command started; cancel with _free */
+	const char *passphrase;  /* for encrypted identity files; NULL: none (never stored) */
+	const char *password;    /* password / keyboard-interactive answer, NULL: not tried */
 };
 
 struct ssh_result {
@@ -82,5 +87,21 @@ const char *ssh_session_key_type(const struct ssh_session *s);
 const struct ssh_result *ssh_session_result(const struct ssh_session *s, size_t i);
 /* Milliseconds from start to done. */
 long long ssh_session_elapsed_ms(const struct ssh_session *s);
+
+/* Streaming: fn gets every chunk of command output as it arrives (stream 0 stdout,
+ * 1 stderr), from a loop callback; output is then not accumulated in the results
+ * (exit statuses still are).  Set right after ssh_session_start. */
+typedef void (*ssh_output_fn)(struct ssh_session *s, void *ud, int stream, const char *data,
+			      size_t len);
+void ssh_session_set_output(struct ssh_session *s, ssh_output_fn fn, void *ud);
+/* The server's raw host key (blob and LIBSSH2_HOSTKEY_TYPE_*) once the handshake got that
+ * far, NULL before: kept so the console can record exactly the key whose fingerprint it
+ * showed (known_hosts_record_key). */
+const char *ssh_session_hostkey(const struct ssh_session *s, size_t *len, int *type);
+/* Authentication failed and an identity file is passphrase-protected (no passphrase, or
+ * a wrong one given): that file's path, else NULL. */
+const char *ssh_session_locked_identity(const struct ssh_session *s);
+/* Authentication failed and the server offers password or keyboard-interactive. */
+bool ssh_session_password_possible(const struct ssh_session *s);
 
 #endif

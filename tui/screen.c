@@ -549,7 +549,15 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 			if (row.hl & (1u << c) && cx + widths[c] <= width) {
 				char cell[PANE_CELL * 2];
 				text_fit(row.cell[c], (size_t)widths[c], cell, sizeof(cell));
-				attrset(attr | A_BOLD | (s->colors ? (attr_t)COLOR_PAIR(PAIR_WARN) : A_UNDERLINE));
+				/* Replace the row's colour, never OR a second pair into it (that
+				 * yields a third pair); a red row is already bold, so there the
+				 * count is drawn in reverse red. */
+				attr_t hl = (attr & ~(attr_t)A_COLOR) | A_BOLD;
+				if (row.sev == SEV_BAD)
+					hl |= A_REVERSE | (s->colors ? (attr_t)COLOR_PAIR(PAIR_BAD) : 0);
+				else
+					hl |= s->colors ? (attr_t)COLOR_PAIR(PAIR_WARN) : A_UNDERLINE;
+				attrset(hl);
 				mvaddstr(y + 2 + r, s->x + cx, cell);
 			}
 			cx += widths[c] + 2;

@@ -67,9 +67,13 @@ tm_start 200x50 env TERM=xterm-256color "$WR" --server "$SIM_URL"
 if tm_wait 60 "CrashLoopBackOff"; then t_ok "crashloop shown"; else t_fail "crashloop shown" "$(tm_screen)"; fi
 # wait until a restart count climbed past 0
 wait_until 60 bash -c 'tmux -L "$0" capture-pane -p -t t | grep -E "CrashLoopBackOff +[1-9]"' "$T_TMUX"
-esc=$(tm_screen -e)
-plain=$(tm_screen)
-crash=$(grep -a 'CrashLoopBackOff' <<<"$esc" | head -1)
+# between crashes the pod shows Running 0/1: capture when a CrashLoopBackOff row is there
+for _ in $(seq 40); do
+  esc=$(tm_screen -e); plain=$(tm_screen)
+  crash=$(grep -a 'CrashLoopBackOff' <<<"$esc" | head -1)
+  [ -n "$crash" ] && grep -q 'CrashLoopBackOff' <<<"$(grep -A2 -E '^ *> Pods' <<<"$plain" | sed -n 3p)" && break
+  sleep 0.5
+done
 healthy=$(grep -a 'mongo-0' <<<"$esc" | head -1)
 t_match "crashlooping pod drawn in red" $'\e\\[[0-9;]*31m' "$crash"
 t_lacks "healthy pod not red" $'\e[31m' "$healthy"
@@ -77,8 +81,12 @@ t_lacks "healthy pod not red" $'\e[31m' "$healthy"
 first=$(grep -A2 -E '^ *> Pods' <<<"$plain" | sed -n 3p)
 t_contains "unhealthy first: the first pod row is the crashlooping pod" "CrashLoopBackOff" "$first"
 # the climbing restart count is bold (SGR 1) right before the number
-t_match "the climbing restart count is highlighted (bold)" $'\e\\[[0-9;]*1[;m][^ ]*[1-9]' \
-  "$(grep -a 'CrashLoopBackOff' <<<"$esc" | sed -E 's/.*CrashLoopBackOff//' | head -1)"
+# The count is redrawn with its own attributes right before it: bold yellow on a yellow
+# row (ESC[1m ESC[33m 6 (4s ago)), reverse red on a red one (ESC[7m ... 6); never another
+# colour pair (white on blue was a bug: two pairs OR-ed together).
+hl=$(grep -a 'CrashLoopBackOff' <<<"$esc" | head -1 | sed -E 's/.*CrashLoopBackOff +//')
+t_match "red row: the climbing restart count is in reverse red" $'^(\e\\[[0-9;]*m)*\e\\[([0-9]+;)*7m(\e\\[[0-9;]*m)*[1-9]' "$hl"
+t_lacks "red row: the count is not white on blue" $'\e[44m' "$hl"
 t_lacks "a healthy restart count (0) is not bold" $'\e[1m' "$healthy"
 tm_keys q
 if wait_until 5 tm_dead; then t_ok "q quits (colours)"; else t_fail "q quits (colours)" "$(tm_screen)"; fi
