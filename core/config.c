@@ -220,6 +220,107 @@ static int cfg_mounts(const struct cfg_reader *r, const json_t *h, const char *w
 	return 0;
 }
 
+const char *const config_reserved_actions[] = { "docker-gc", "docker-restart", "pm2-restart",
+	"pm2-logs", "df", "pm2", "refresh", "load", NULL };
+/* The first four of config_reserved_actions are the built-in actions. */
+enum { CFG_NBUILTIN = 4 };
+
+static int cfg_bool(const struct cfg_reader *r, const json_t *obj, const char *key,
+		    const char *what, bool *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return cfg_fail(r, cfg_line(r, obj, key, 0), "%s: expected true or false", what);
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int cfg_action(const struct cfg_reader *r, const json_t *arr, size_t i, const char *what,
+		      struct config_action *a)
+{
+	const json_t *v = json_array_get(arr, i);
+	unsigned line = cfg_line(r, arr, NULL, i);
+	a->confirm = true;
+	if (!json_is_object(v)) {
+		if (cfg_string_at(r, arr, NULL, i, what, false, &a->name) < 0)
+			return -1;
+		for (size_t k = 0; a->name && k < CFG_NBUILTIN; k++)
+			if (strcmp(a->name, config_reserved_actions[k]) == 0)
+				a->builtin = true;
+		if (!a->builtin)
+			return cfg_fail(r, line, "%s: '%s' is not a built-in action (docker-gc, docker-restart, "
+					"pm2-restart, pm2-logs); define it as {name, command}", what,
+					a->name ? a->name : "");
+		return 0;
+	}
+	static const char *const keys[] = { "name", "command", "sudo", "confirm", "description", NULL };
+	char f[3][200];
+	snprintf(f[0], sizeof(f[0]), "%s.name", what);
+	snprintf(f[1], sizeof(f[1]), "%s.command", what);
+	snprintf(f[2], sizeof(f[2]), "%s.description", what);
+	if (cfg_known_keys(r, v, what, keys) < 0 ||
+	    cfg_string_at(r, v, "name", 0, f[0], false, &a->name) < 0 ||
+	    cfg_string_at(r, v, "command", 0, f[1], true, &a->command) < 0 ||
+	    cfg_string_at(r, v, "description", 0, f[2], true, &a->description) < 0 ||
+	    cfg_bool(r, v, "sudo", what, &a->sudo) < 0 ||
+	    cfg_bool(r, v, "confirm", what, &a->confirm) < 0)
+		return -1;
+	if (!a->name || !a->command)
+		return cfg_fail(r, line, "%s: needs both 'name' and 'command'", what);
+	if (a->name[0] == '-')
+		return cfg_fail(r, line, "%s.name: must not start with '-'", what);
+	for (const char *const *k = config_reserved_actions; *k; k++)
+		if (strcmp(a->name, *k) == 0)
+			return cfg_fail(r, line, "%s.name: '%s' is a built-in name; choose another", what, a->name);
+	return 0;
+}
+
+static int cfg_actions(const struct cfg_reader *r, const json_t *o, const char *what,
+		       struct config_host *h)
+{
+	const json_t *v = json_object_get(o, "actions");
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return cfg_fail(r, cfg_line(r, o, "actions", 0), "%s.actions: expected a list", what);
+	h->actions_set = true;
+	h->actions = xcalloc(json_array_size(v) + 1, sizeof(*h->actions));
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		char w[96];
+		snprintf(w, sizeof(w), "%s.actions[%zu]", what, i);
+		h->nactions++;
+		if (cfg_action(r, v, i, w, &h->actions[i]) < 0)
+			return -1;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(h->actions[k].name, h->actions[i].name) == 0)
+				return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: action '%s' listed twice", w,
+						h->actions[i].name);
+	}
+	return 0;
+}
+
+bool config_host_offers(const struct config_host *h, const char *name,
+			const struct config_action **entry)
+{
+	if (entry)
+		*entry = NULL;
+	for (size_t i = 0; h && i < h->nactions; i++) {
+		if (strcmp(h->actions[i].name, name) == 0) {
+			if (entry)
+				*entry = &h->actions[i];
+			return true;
+		}
+	}
+	if (h && h->actions_set)
+		return false;
+	for (size_t k = 0; k < CFG_NBUILTIN; k++)
+		if (strcmp(name, config_reserved_actions[k]) == 0)
+			return true;
+	return false;
+}
+
 static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, struct config_host *h)
 {
 	char what[64];
@@ -232,7 +333,8 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 	if (!json_is_object(o))
 		return cfg_fail(r, h->line, "%s: expected a map with at least 'name'", what);
 	static const char *const keys[] = { "name", "address", "port", "user", "identity", "jump",
-		"groups", "checks", "expect_pm2", "disk_warn", "disk_crit", "mounts", "probes", NULL };
+		"groups", "checks", "expect_pm2", "disk_warn", "disk_crit", "mounts", "probes",
+		"password_auth", "actions", NULL };
 	char f[6][96];
 	const char *names[6] = { "name", "address", "user", "identity", "jump", NULL };
 	for (int k = 0; names[k]; k++)
@@ -270,6 +372,10 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 		return cfg_fail(r, cfg_line(r, o, "disk_warn", 0), "%s: disk_warn %d is above disk_crit %d",
 				what, h->disk_warn, h->disk_crit);
 	if (cfg_mounts(r, o, what, h) < 0)
+		return -1;
+	snprintf(f[5], sizeof(f[5]), "%s.password_auth", what);
+	if (cfg_bool(r, o, "password_auth", f[5], &h->password_auth) < 0 ||
+	    cfg_actions(r, o, what, h) < 0)
 		return -1;
 	const json_t *pr = json_object_get(o, "probes");
 	if (pr && !json_is_null(pr)) {
@@ -396,6 +502,12 @@ void config_free(struct config *c)
 		for (size_t k = 0; k < h->nprobes; k++)
 			free(h->probes[k].host);
 		free(h->probes);
+		for (size_t k = 0; k < h->nactions; k++) {
+			free(h->actions[k].name);
+			free(h->actions[k].command);
+			free(h->actions[k].description);
+		}
+		free(h->actions);
 	}
 	free(c->hosts);
 	free(c->path);

@@ -19,6 +19,16 @@
  *       disk_crit: 95
  *       mounts: [{path: /data, warn: 70, crit: 90}]   # per-mount overrides
  *       probes: ["db.internal:5432"]  # TCP connect probes from the console's side
+ *       password_auth: false          # true: may ask for a password (prompt only, kept in
+ *                                     # memory) when keys fail and the server offers one
+ *       actions:                      # default: every built-in action
+ *         - docker-gc                 # built-ins: docker-gc, docker-restart, pm2-restart,
+ *         - pm2-restart               #   pm2-logs
+ *         - name: health-start        # user-defined (no blanks; not a built-in or verb)
+ *           command: binder-control health start --api-key="$(cat ~/.binder/key)"
+ *           sudo: false               # run with `sudo -n` (never prompts for a password)
+ *           confirm: true             # ask before running (default true)
+ *           description: Start the health checker
  *
  * Contract: every key and value is checked where it enters; an error is one line
  * "FILE:LINE: hosts[3].port: expected an integer 1..65535" (unknown keys are errors, so a
@@ -41,6 +51,18 @@ struct config_mount {
 	int warn, crit;          /* use %, -1 when not overridden */
 };
 
+/* Names a user action may not take: the built-ins and the `ssh HOST` verbs. */
+extern const char *const config_reserved_actions[];
+
+struct config_action {
+	char *name;
+	char *command;           /* NULL for a built-in */
+	bool sudo;
+	bool confirm;
+	char *description;       /* NULL: none */
+	bool builtin;            /* a built-in offered by name */
+};
+
 struct config_host {
 	char *name;
 	char *address;           /* NULL: use name */
@@ -59,6 +81,10 @@ struct config_host {
 	struct config_probe *probes;
 	size_t nprobes;
 	unsigned line;           /* where the entry starts, for later messages */
+	bool password_auth;
+	bool actions_set;        /* `actions:` given: only those are offered */
+	struct config_action *actions;
+	size_t nactions;
 };
 
 struct config {
@@ -83,6 +109,11 @@ const struct config_host *config_find_host(const struct config *c, const char *n
 /* "~" or "~/x" -> $HOME or $HOME/x (home: NULL means getenv("HOME")); other paths copied.
  * Always returns a new string. */
 char *config_expand_path(const char *path, const char *home);
+
+/* Whether host h offers action `name` (built-in or user); its entry when it is
+ * configured (NULL for an offered built-in that is not listed). */
+bool config_host_offers(const struct config_host *h, const char *name,
+			const struct config_action **entry);
 
 /* The warn/crit thresholds that apply to mount point `mount` on host h. */
 void config_disk_limits(const struct config_host *h, const char *mount, int *warn, int *crit);

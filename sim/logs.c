@@ -33,6 +33,7 @@ struct log_ctr {
 	struct log_ring cur, prev;
 	bool has_prev;
 	uint64_t next_seq;
+	size_t bound; /* line bound of this container's rings, >= the global one */
 };
 
 struct log_pod {
@@ -177,13 +178,13 @@ static struct log_ctr *logs_ctr_get(struct log_pod *p, const char *container, bo
 	return c;
 }
 
-static void logs_ring_push(struct sim_logs *l, struct log_ring *r, struct log_line *ln)
+static void logs_ring_push(struct log_ring *r, size_t bound, struct log_line *ln)
 {
-	if (r->count < l->max_lines) {
+	if (r->count < bound) {
 		if (r->count == r->alloc) {
 			size_t na = r->alloc ? r->alloc * 2 : 16;
-			if (na > l->max_lines)
-				na = l->max_lines;
+			if (na > bound)
+				na = bound;
 			r->v = xrealloc(r->v, na * sizeof(*r->v));
 			r->alloc = na;
 		}
@@ -193,6 +194,33 @@ static void logs_ring_push(struct sim_logs *l, struct log_ring *r, struct log_li
 	free(r->v[r->head]);
 	r->v[r->head] = ln;
 	r->head = (r->head + 1) % r->alloc;
+}
+
+/* A full ring whose bound was raised grows again: unroll it so head is 0, then append. */
+static void logs_ring_unroll(struct log_ring *r)
+{
+	if (r->head == 0)
+		return;
+	struct log_line **v = xmalloc(r->alloc * sizeof(*v));
+	for (size_t i = 0; i < r->count; i++)
+		v[i] = r->v[(r->head + i) % r->alloc];
+	free(r->v);
+	r->v = v;
+	r->head = 0;
+}
+
+void logs_reserve(struct sim_logs *l, const char *ns, const char *pod, const char *container,
+		  size_t lines)
+{
+	pthread_mutex_lock(&l->mu);
+	struct log_pod *p = logs_pod_get(l, ns, pod, true);
+	struct log_ctr *c = logs_ctr_get(p, container ? container : "", true);
+	if (c && lines > c->bound) {
+		c->bound = lines;
+		logs_ring_unroll(&c->cur);
+		logs_ring_unroll(&c->prev);
+	}
+	pthread_mutex_unlock(&l->mu);
 }
 
 static struct log_line *logs_ring_at(const struct log_ring *r, size_t i)
@@ -223,7 +251,7 @@ void logs_append(struct sim_logs *l, const char *ns, const char *pod, const char
 		ln->len = n;
 		memcpy(ln->text, text + off, n);
 		ln->text[n] = '\0';
-		logs_ring_push(l, &c->cur, ln);
+		logs_ring_push(&c->cur, c->bound > l->max_lines ? c->bound : l->max_lines, ln);
 		off += n + (nl ? 1 : 0);
 	} while (off < len);
 	pthread_cond_broadcast(&l->cv);

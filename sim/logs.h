@@ -25,6 +25,11 @@ void logs_free(struct sim_logs *l);
 /* Appends text (split on '\n') stamped ts (NULL = now) to the current container. */
 void logs_append(struct sim_logs *l, const char *ns, const char *pod, const char *container,
 		 const struct timespec *ts, const char *text, size_t len);
+/* Raises the line bound of one container's buffer to at least `lines` (never lowers it;
+ * creates the buffer if needed).  A fast writer reserves a few seconds' worth, so a
+ * following client that lags a little never finds lines gone from under its cursor. */
+void logs_reserve(struct sim_logs *l, const char *ns, const char *pod, const char *container,
+		  size_t lines);
 /* The container restarted: the current lines become "previous", a new current starts. */
 void logs_restart(struct sim_logs *l, const char *ns, const char *pod, const char *container);
 /* The pod is gone: forget all its containers. */

@@ -300,6 +300,10 @@ void world_loggen_tick(struct sim_world *w, double dt)
 			unsigned n = 0;
 			const char *app = world_pod_app(pod);
 			const char *c0 = world_first_container(pod);
+			/* Keep about three seconds of a fast writer, so a follower that lags a
+			 * little never finds its next lines already dropped. */
+			if (rate * 3 > 5000)
+				logs_reserve(w->sim->logs, p->ns, p->name, c0, (size_t)(rate * 3));
 			while (p->log_acc >= 1 && n < WORLD_MAX_LINES_PER_TICK) {
 				p->log_acc -= 1;
 				p->log_n++;

@@ -36,6 +36,8 @@ struct host_entry {
 	struct probe **probes;
 	size_t pending;          /* session + probes still running */
 	long long kick_timer;    /* 0 ms timer used when a poll cannot start */
+	char *passphrase;        /* typed at a prompt; wiped when replaced or freed */
+	char *password;
 };
 
 struct hosts {
@@ -152,6 +154,17 @@ struct hosts *hosts_new(struct loop *loop, const struct config *cfg, const struc
 	return h;
 }
 
+static void hosts_wipe(char **secret)
+{
+	if (!*secret)
+		return;
+	volatile char *p = *secret;
+	while (*p)
+		*p++ = '\0';
+	free(*secret);
+	*secret = NULL;
+}
+
 static void hosts_clear_data(struct host_status *st)
 {
 	checks_free_df(&st->df);
@@ -197,6 +210,9 @@ void hosts_free(struct hosts *h)
 			free(e->identities[k]);
 		free(e->identities);
 		free(e->setup_error);
+		free(e->st.hostkey);
+		hosts_wipe(&e->passphrase);
+		hosts_wipe(&e->password);
 	}
 	free(h->v);
 	free(h->known_hosts);
@@ -323,6 +339,7 @@ static void hosts_complete(struct host_entry *e)
 		return;
 	e->st.busy = false;
 	e->st.polled = true;
+	e->st.polled_at_ms = loop_now_ms();
 	e->st.polls++;
 	if (e->owner->notify)
 		e->owner->notify(e->owner->notify_ud, e->index);
@@ -335,6 +352,20 @@ static void hosts_on_session(struct ssh_session *s, void *ud)
 	st->elapsed_ms = ssh_session_elapsed_ms(s);
 	snprintf(st->fingerprint, sizeof(st->fingerprint), "%s", ssh_session_fingerprint(s));
 	snprintf(st->key_type, sizeof(st->key_type), "%s", ssh_session_key_type(s));
+	free(st->hostkey);
+	st->hostkey = NULL;
+	size_t klen = 0;
+	int ktype = 0;
+	const char *key = ssh_session_hostkey(s, &klen, &ktype);
+	if (key && klen) {
+		st->hostkey = xmalloc(klen);
+		memcpy(st->hostkey, key, klen);
+		st->hostkey_len = klen;
+		st->hostkey_type = ktype;
+	}
+	const char *locked = ssh_session_locked_identity(s);
+	snprintf(st->locked_identity, sizeof(st->locked_identity), "%s", locked ? locked : "");
+	st->password_possible = ssh_session_password_possible(s);
 	if (ssh_session_fail(s) == SSH_OK) {
 		hosts_take_results(e);
 	} else {
@@ -404,17 +435,63 @@ void hosts_poll(struct hosts *h, size_t i)
 	const char *cmds[CMD_N];
 	for (size_t k = 0; k < e->ncmds; k++)
 		cmds[k] = hosts_cmd_text[e->cmds[k]];
-	struct ssh_target t = {
-		.address = e->st.address,
-		.port = e->st.port,
-		.user = e->st.user,
-		.identities = (const char *const *)e->identities,
-		.nidentities = e->nidentities,
-		.known_hosts = h->known_hosts,
-		.agent_socket = h->agent_socket,
-		.timeout_ms = timeout_ms,
-	};
+	struct ssh_target t;
+	char err[200];
+	(void)hosts_target(h, i, &t, err, sizeof(err));
 	e->sess = ssh_session_start(h->loop, &t, cmds, e->ncmds, hosts_on_session, e);
+}
+
+bool hosts_target(const struct hosts *h, size_t i, struct ssh_target *t, char *err, size_t cap)
+{
+	memset(t, 0, sizeof(*t));
+	if (i >= h->n) {
+		snprintf(err, cap, "no host %zu", i);
+		return false;
+	}
+	const struct host_entry *e = &h->v[i];
+	if (e->setup_error) {
+		snprintf(err, cap, "%s", e->setup_error);
+		return false;
+	}
+	if (e->st.jump) {
+		snprintf(err, cap, "ProxyJump (via %s) is not supported yet", e->st.jump);
+		return false;
+	}
+	t->address = e->st.address;
+	t->port = e->st.port;
+	t->user = e->st.user;
+	t->identities = (const char *const *)e->identities;
+	t->nidentities = e->nidentities;
+	t->known_hosts = h->known_hosts;
+	t->agent_socket = h->agent_socket;
+	t->timeout_ms = (h->cfg->timeout_s > 0 ? h->cfg->timeout_s : CONFIG_DEFAULT_TIMEOUT) * 1000;
+	t->passphrase = e->passphrase;
+	/* A password is only ever tried for hosts configured to allow it. */
+	t->password = e->st.cfg->password_auth ? e->password : NULL;
+	return true;
+}
+
+void hosts_set_passphrase(struct hosts *h, size_t i, const char *passphrase)
+{
+	if (i >= h->n)
+		return;
+	hosts_wipe(&h->v[i].passphrase);
+	h->v[i].passphrase = passphrase ? xstrdup(passphrase) : NULL;
+	h->v[i].st.have_passphrase = passphrase != NULL;
+}
+
+void hosts_set_password(struct hosts *h, size_t i, const char *password)
+{
+	if (i >= h->n)
+		return;
+	hosts_wipe(&h->v[i].password);
+	h->v[i].password = password ? xstrdup(password) : NULL;
+	h->v[i].st.have_password = password != NULL;
+}
+
+const char *hosts_known_hosts(const struct hosts *h)
+{
+	return h->known_hosts;
 }
 
 void hosts_poll_all(struct hosts *h)

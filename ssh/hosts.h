@@ -15,8 +15,10 @@
  * pm2 processes missing (none online) or duplicated (more than one).
  * Host keys are never recorded here (unknown keys are a failure; the console asks).
  * Contract: the notify callback runs on the loop after each host's poll completes; status
- * pointers stay valid until hosts_free.  ProxyJump is not supported yet: such hosts fail
- * with a message saying so.
+ * pointers stay valid until hosts_free.  ProxyJump: the jump host (a configured host's
+ * name, or [user@]host[:port]) is reached first and the target through a direct-tcpip
+ * channel of that session (ssh/session).  Secrets (hosts_set_passphrase/password) stay
+ * in memory only, are wiped when replaced or freed, and are used for that host alone.
  */
 #include "core/config.h"
 #include "ssh/checks.h"
@@ -73,6 +75,16 @@ struct host_status {
 	char check_errors[512];  /* "pm2: exit 127: pm2: command not found" ... */
 	struct host_probe_status *probes;
 	size_t nprobes;
+	/* Why authentication failed, for the console's prompts. */
+	char locked_identity[512]; /* an encrypted identity file, "" when none */
+	bool password_possible;  /* the server offers password/keyboard-interactive */
+	bool have_passphrase, have_password;
+	/* The server key of the last poll (blob, LIBSSH2_HOSTKEY_TYPE_*), NULL when none:
+	 * what a "yes" to the unknown-key prompt records. */
+	char *hostkey;
+	size_t hostkey_len;
+	int hostkey_type;
+	long long polled_at_ms;  /* loop_now_ms() when the last poll finished */
 };
 
 struct hosts_opts {
@@ -96,6 +108,15 @@ void hosts_poll(struct hosts *h, size_t i);
 void hosts_poll_all(struct hosts *h);
 /* Polls every host now and then every cfg->interval_s seconds. */
 void hosts_start_interval(struct hosts *h);
+
+/* Secrets typed at a prompt for host i (NULL clears).  Copied; the next poll uses them. */
+void hosts_set_passphrase(struct hosts *h, size_t i, const char *passphrase);
+void hosts_set_password(struct hosts *h, size_t i, const char *password);
+/* Connection settings of host i for another session (actions): pointers stay valid until
+ * hosts_free or the next hosts_set_*.  false when the host cannot be reached (setup). */
+bool hosts_target(const struct hosts *h, size_t i, struct ssh_target *out, char *err, size_t cap);
+/* The known_hosts file in use (expanded). */
+const char *hosts_known_hosts(const struct hosts *h);
 
 size_t hosts_count(const struct hosts *h);
 size_t hosts_busy_count(const struct hosts *h);

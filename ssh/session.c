@@ -5,6 +5,7 @@
 #include "ssh/session.h"
 
 #include "core/xalloc.h"
+#include "ssh/keyfile.h"
 #include "ssh/known_hosts.h"
 #include "ssh/resolve.h"
 
@@ -20,13 +21,14 @@
 
 enum ssh_state {
 	S_RESOLVE, S_CONNECT, S_HANDSHAKE, S_AUTH_LIST, S_AUTH_AGENT, S_AUTH_KEY,
-	S_CHAN_OPEN, S_EXEC, S_READ, S_CLOSE, S_FREE_CHAN, S_DONE,
+	S_AUTH_PASSWORD, S_AUTH_KBD, S_CHAN_OPEN, S_EXEC, S_READ, S_CLOSE, S_FREE_CHAN, S_DONE,
 };
 
 static const char *const ssh_phase_names[] = {
 	[S_RESOLVE] = "DNS lookup", [S_CONNECT] = "connect", [S_HANDSHAKE] = "handshake",
 	[S_AUTH_LIST] = "authentication", [S_AUTH_AGENT] = "authentication",
-	[S_AUTH_KEY] = "authentication", [S_CHAN_OPEN] = "opening a channel for",
+	[S_AUTH_KEY] = "authentication", [S_AUTH_PASSWORD] = "authentication",
+	[S_AUTH_KBD] = "authentication", [S_CHAN_OPEN] = "opening a channel for",
 	[S_EXEC] = "starting", [S_READ] = "reading the output of", [S_CLOSE] = "closing",
 	[S_FREE_CHAN] = "closing", [S_DONE] = "done",
 };
@@ -62,6 +64,17 @@ struct ssh_session {
 	struct libssh2_agent_publickey *agent_id;
 	int requeue;             /* S_READ: rounds taken on queued data without progress */
 	bool finished;
+	bool no_read_timeout;
+	char *passphrase;        /* wiped on free */
+	char *password;          /* wiped on free */
+	char *methods;           /* the server's auth methods */
+	char *locked_identity;   /* an encrypted identity that could not be opened */
+	bool password_possible;
+	ssh_output_fn output;
+	void *output_ud;
+	char *hostkey;
+	size_t hostkey_len;
+	int hostkey_type;
 };
 
 const char *ssh_fail_name(enum ssh_fail f)
@@ -278,7 +291,8 @@ static bool ssh_connected(struct ssh_session *s)
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err == 0) {
-		s->ssh = libssh2_session_init();
+		/* The abstract pointer lets the keyboard-interactive callback find s. */
+		s->ssh = libssh2_session_init_ex(NULL, NULL, NULL, s);
 		if (!s->ssh) {
 			ssh_finish(s, SSH_FAIL_CONNECT, "libssh2_session_init failed");
 			return false;
@@ -313,6 +327,16 @@ static bool ssh_check_hostkey(struct ssh_session *s)
 {
 	struct kh_verdict v;
 	known_hosts_check_session(s->ssh, s->known_hosts, s->address, s->port, &v);
+	size_t klen = 0;
+	int ktype = 0;
+	const char *key = libssh2_session_hostkey(s->ssh, &klen, &ktype);
+	if (key && klen) {
+		free(s->hostkey);
+		s->hostkey = xmalloc(klen);
+		memcpy(s->hostkey, key, klen);
+		s->hostkey_len = klen;
+		s->hostkey_type = ktype;
+	}
 	snprintf(s->fingerprint, sizeof(s->fingerprint), "%s", v.fingerprint);
 	snprintf(s->key_type, sizeof(s->key_type), "%s", v.key_type);
 	switch (v.result) {
@@ -374,6 +398,10 @@ static bool ssh_agent_open(struct ssh_session *s)
 	return true;
 }
 
+static void ssh_kbd_answer(const char *name, int name_len, const char *instruction, int instruction_len,
+			   int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
+			   LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract);
+
 /* One state-machine step; returns false when the caller must stop (waiting or done). */
 static bool ssh_advance(struct ssh_session *s)
 {
@@ -410,7 +438,15 @@ static bool ssh_advance(struct ssh_session *s)
 				   ssh_lib_error(s));
 			return false;
 		}
+		free(s->methods);
+		s->methods = xstrdup(methods);
+		s->password_possible = strstr(methods, "password") || strstr(methods, "keyboard-interactive");
 		if (!strstr(methods, "publickey")) {
+			if (s->password) {
+				s->state = S_AUTH_KEY;
+				s->ident_i = s->nidentities;
+				return true;
+			}
 			ssh_finish(s, SSH_FAIL_AUTH, "%s@%s: server offers only %s (keys are used)", s->user,
 				   s->address, methods);
 			return false;
@@ -433,6 +469,15 @@ static bool ssh_advance(struct ssh_session *s)
 		return true;
 	case S_AUTH_KEY:
 		if (s->ident_i >= s->nidentities) {
+			/* Passwords only when the caller (a prompt) supplied one. */
+			if (s->password && strstr(s->methods ? s->methods : "", "password")) {
+				s->state = S_AUTH_PASSWORD;
+				return true;
+			}
+			if (s->password && strstr(s->methods ? s->methods : "", "keyboard-interactive")) {
+				s->state = S_AUTH_KBD;
+				return true;
+			}
 			if (!s->nidentities)
 				ssh_note(s, "no identity file");
 			ssh_finish(s, SSH_FAIL_AUTH, "authentication failed for %s@%s (%s)", s->user,
@@ -440,19 +485,55 @@ static bool ssh_advance(struct ssh_session *s)
 			return false;
 		}
 		rc = libssh2_userauth_publickey_fromfile_ex(s->ssh, s->user, (unsigned)strlen(s->user),
-							    NULL, s->identities[s->ident_i], "");
+							    NULL, s->identities[s->ident_i],
+							    s->passphrase ? s->passphrase : "");
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
 		if (rc == 0) {
 			ssh_enter(s, S_CHAN_OPEN);
 			return true;
 		}
-		if (rc == LIBSSH2_ERROR_FILE)
+		if (rc == LIBSSH2_ERROR_FILE && keyfile_encrypted(s->identities[s->ident_i]) == 1) {
+			ssh_note(s, "%s: %s", s->identities[s->ident_i],
+				 s->passphrase ? "wrong passphrase" : "needs a passphrase");
+			if (!s->locked_identity)
+				s->locked_identity = xstrdup(s->identities[s->ident_i]);
+		} else if (rc == LIBSSH2_ERROR_FILE)
 			ssh_note(s, "%s unreadable or passphrase-protected", s->identities[s->ident_i]);
 		else
 			ssh_note(s, "%s refused", s->identities[s->ident_i]);
 		s->ident_i++;
 		return true;
+	case S_AUTH_PASSWORD:
+		rc = libssh2_userauth_password_ex(s->ssh, s->user, (unsigned)strlen(s->user), s->password,
+						  (unsigned)strlen(s->password), NULL);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (rc == 0) {
+			ssh_enter(s, S_CHAN_OPEN);
+			return true;
+		}
+		ssh_note(s, "password refused");
+		if (strstr(s->methods, "keyboard-interactive")) {
+			s->state = S_AUTH_KBD;
+			return true;
+		}
+		ssh_finish(s, SSH_FAIL_AUTH, "authentication failed for %s@%s (%s)", s->user, s->address,
+			   s->auth_notes);
+		return false;
+	case S_AUTH_KBD:
+		rc = libssh2_userauth_keyboard_interactive_ex(s->ssh, s->user, (unsigned)strlen(s->user),
+							      ssh_kbd_answer);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (rc == 0) {
+			ssh_enter(s, S_CHAN_OPEN);
+			return true;
+		}
+		ssh_note(s, "keyboard-interactive refused");
+		ssh_finish(s, SSH_FAIL_AUTH, "authentication failed for %s@%s (%s)", s->user, s->address,
+			   s->auth_notes);
+		return false;
 	case S_CHAN_OPEN:
 		if (s->cmd_i >= s->ncmds) {
 			ssh_finish(s, SSH_OK, "ok");
@@ -478,12 +559,18 @@ static bool ssh_advance(struct ssh_session *s)
 			return false;
 		}
 		s->state = S_READ;
+		if (s->no_read_timeout && s->timer) {
+			loop_cancel_timer(s->loop, s->timer);
+			s->timer = 0;
+		}
 		return true;
 	case S_READ: {
 		struct ssh_result *r = &s->results[s->cmd_i];
 		char buf[16384];
 		ssize_t n1 = libssh2_channel_read_ex(s->chan, 0, buf, sizeof(buf));
-		if (n1 > 0) {
+		if (n1 > 0 && s->output) {
+			s->output(s, s->output_ud, 0, buf, (size_t)n1);
+		} else if (n1 > 0) {
 			size_t room = SSH_MAX_OUTPUT - r->outlen;
 			size_t take = (size_t)n1 < room ? (size_t)n1 : room;
 			r->truncated |= take < (size_t)n1;
@@ -493,7 +580,9 @@ static bool ssh_advance(struct ssh_session *s)
 			r->out[r->outlen] = '\0';
 		}
 		ssize_t n2 = libssh2_channel_read_ex(s->chan, SSH_EXTENDED_DATA_STDERR, buf, sizeof(buf));
-		if (n2 > 0 && r->errlen < 4096) {
+		if (n2 > 0 && s->output) {
+			s->output(s, s->output_ud, 1, buf, (size_t)n2);
+		} else if (n2 > 0 && r->errlen < 4096) {
 			size_t take = (size_t)n2 < 4096 - r->errlen ? (size_t)n2 : 4096 - r->errlen;
 			r->err = xrealloc(r->err, r->errlen + take + 1);
 			memcpy(r->err + r->errlen, buf, take);
@@ -546,6 +635,24 @@ static bool ssh_advance(struct ssh_session *s)
 	return false;
 }
 
+/* keyboard-interactive: every prompt is answered with the password the user typed (the
+ * usual single "Password:" prompt); libssh2 frees the answers with free(). */
+static void ssh_kbd_answer(const char *name, int name_len, const char *instruction, int instruction_len,
+			   int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
+			   LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract)
+{
+	(void)name;
+	(void)name_len;
+	(void)instruction;
+	(void)instruction_len;
+	(void)prompts;
+	struct ssh_session *s = *abstract;
+	for (int i = 0; i < num_prompts; i++) {
+		responses[i].text = xstrdup(s->password ? s->password : "");
+		responses[i].length = (unsigned)strlen(responses[i].text);
+	}
+}
+
 static void ssh_step(struct ssh_session *s)
 {
 	/* ssh_advance returns false once it waits or the session finished (and may be
@@ -570,6 +677,9 @@ struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target
 		s->identities[i] = xstrdup(t->identities[i]);
 	s->nidentities = t->nidentities;
 	s->timeout_ms = t->timeout_ms > 0 ? t->timeout_ms : 10000;
+	s->no_read_timeout = t->no_read_timeout;
+	s->passphrase = t->passphrase ? xstrdup(t->passphrase) : NULL;
+	s->password = t->password ? xstrdup(t->password) : NULL;
 	s->cmds = xcalloc(ncmds + 1, sizeof(*s->cmds));
 	s->results = xcalloc(ncmds + 1, sizeof(*s->results));
 	for (size_t i = 0; i < ncmds; i++) {
@@ -585,6 +695,17 @@ struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target
 	ssh_enter(s, S_RESOLVE);
 	s->resolve = resolve_start(loop, s->address, s->port, ssh_on_resolved, s);
 	return s;
+}
+
+/* Secrets are overwritten before their memory goes back to the allocator. */
+static void ssh_wipe(char *secret)
+{
+	if (!secret)
+		return;
+	volatile char *p = secret;
+	while (*p)
+		*p++ = '\0';
+	free(secret);
 }
 
 void ssh_session_free(struct ssh_session *s)
@@ -607,7 +728,35 @@ void ssh_session_free(struct ssh_session *s)
 	}
 	free(s->cmds);
 	free(s->results);
+	ssh_wipe(s->passphrase);
+	ssh_wipe(s->password);
+	free(s->methods);
+	free(s->locked_identity);
+	free(s->hostkey);
 	free(s);
+}
+
+void ssh_session_set_output(struct ssh_session *s, ssh_output_fn fn, void *ud)
+{
+	s->output = fn;
+	s->output_ud = ud;
+}
+
+const char *ssh_session_hostkey(const struct ssh_session *s, size_t *len, int *type)
+{
+	*len = s->hostkey_len;
+	*type = s->hostkey_type;
+	return s->hostkey;
+}
+
+const char *ssh_session_locked_identity(const struct ssh_session *s)
+{
+	return s->fail == SSH_FAIL_AUTH ? s->locked_identity : NULL;
+}
+
+bool ssh_session_password_possible(const struct ssh_session *s)
+{
+	return s->fail == SSH_FAIL_AUTH && s->password_possible;
 }
 
 enum ssh_fail ssh_session_fail(const struct ssh_session *s)

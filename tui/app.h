@@ -12,6 +12,7 @@
 #include "kube/http.h"
 #include "kube/kubeconfig.h"
 #include "kube/informer.h"
+#include "kube/request.h"
 #include "panels/describe.h"
 #include "panels/logs.h"
 #include "panels/pane.h"
@@ -22,6 +23,7 @@
 enum { APP_PANE_PODS, APP_PANE_NODES, APP_PANE_WORKLOADS, APP_PANE_EVENTS, APP_NPANES };
 
 struct screen;
+struct actions_ui;
 
 struct app {
 	/* Options, validated by main() where they enter. */
@@ -57,6 +59,14 @@ struct app {
 	struct describe_view *describe; /* the open describe view, NULL when none */
 	struct logs_view *logs;  /* the open logs view (panels/logs), NULL when none */
 	struct screen *screen;
+	/* The request gate (kube/request): every write goes through it.  main() sets it up
+	 * with the audit trail; the console / run mode install their ui hooks. */
+	struct audit audit;
+	struct request_gate gate;
+	bool read_only;          /* --read-only */
+	bool dry_run;            /* --dry-run */
+	bool assume_yes;         /* --yes (warroom run only) */
+	struct actions_ui *actions; /* the console's action dialog and progress (panels/confirm) */
 	long frames;             /* frames drawn */
 	bool quit;
 	int exit_code;

@@ -86,7 +86,15 @@ if [ -n "${WARROOM_SANITIZER:-}" ]; then
   T_N=$((T_N + 1)); echo "ok $T_N - RSS flat during the flood # SKIP sanitizer build"
 elif [ $((max - min)) -le 8192 ]; then t_ok "RSS flat during the flood (${min}..${max} kB)"
 else t_fail "RSS flat during the flood" "samples (kB): ${rss[*]}"; fi
+# The stream may still be draining what the server sent during the flood: read the
+# counts once they have stopped moving.
 status=$(tm_screen | head -2 | tail -1)
+for _ in $(seq 1 40); do
+  sleep 0.5
+  now=$(tm_screen | head -2 | tail -1)
+  [ "$now" == "$status" ] && break
+  status=$now
+done
 t_match "10,000 lines kept" " 10,000 lines, [0-9,]+ older lines dropped" "$status"
 dropped=$(sed -n 's/.* 10,000 lines, \([0-9,]*\) older lines dropped.*/\1/p' <<<"$status" | tr -d ,)
 tm_keys : "log-save $T_TMP/saved.log" Enter

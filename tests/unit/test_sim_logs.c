@@ -192,6 +192,38 @@ static void test_ring_bound(void **state)
 	logs_free(l);
 }
 
+/* A reserved bound applies to a ring that already wrapped: nothing is lost or reordered. */
+static void test_reserve_after_wrap(void **state)
+{
+	(void)state;
+	struct sim_logs *l = logs_new(4);
+	logs_append(l, "ns", "p", "c", NULL, "1\n2\n3\n4\n5\n6", 11); /* keeps 3..6 */
+	logs_reserve(l, "ns", "p", "c", 8);
+	logs_append(l, "ns", "p", "c", NULL, "7\n8\n9\n10", 8);
+	struct logs_query q = query("p");
+	uint64_t cur = 0;
+	int rc;
+	char *s = read_all(l, &q, &cur, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(s, "3\n4\n5\n6\n7\n8\n9\n10\n");
+	free(s);
+	logs_append(l, "ns", "p", "c", NULL, "11", 2); /* now at the new bound: drops 3 */
+	s = read_all(l, &q, &cur, &rc);
+	assert_string_equal(s, "11\n");
+	free(s);
+	cur = 0;
+	s = read_all(l, &q, &cur, &rc);
+	assert_string_equal(s, "4\n5\n6\n7\n8\n9\n10\n11\n");
+	free(s);
+	logs_reserve(l, "ns", "p", "c", 2); /* never lowers */
+	logs_append(l, "ns", "p", "c", NULL, "12", 2);
+	cur = 0;
+	s = read_all(l, &q, &cur, &rc);
+	assert_string_equal(s, "5\n6\n7\n8\n9\n10\n11\n12\n");
+	free(s);
+	logs_free(l);
+}
+
 static void test_bytes_preserved(void **state)
 {
 	(void)state;
@@ -218,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_cursor_follow),
 		cmocka_unit_test(test_previous),
 		cmocka_unit_test(test_ring_bound),
+		cmocka_unit_test(test_reserve_after_wrap),
 		cmocka_unit_test(test_bytes_preserved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
