@@ -163,6 +163,24 @@ const char *commands_arg_name(enum cmd_id id)
 		return "N";
 	case CMD_LOG_SAVE:
 		return "FILE";
+	case CMD_SCALE:
+		return "[KIND/NAME] N";
+	case CMD_RESTART:
+		return "[KIND/NAME]";
+	case CMD_DELETE:
+		return "[pod/NAME] [--force]";
+	case CMD_CORDON:
+	case CMD_UNCORDON:
+	case CMD_DRAIN:
+		return "[NODE]";
+	case CMD_RED_BUTTON:
+		return "[--include-statefulsets]";
+	case CMD_SSH:
+		return "HOST df|pm2|refresh|ACTION [NAME]";
+	case CMD_SYMPTOM:
+		return "TEXT";
+	case CMD_RUNBOOK:
+		return "[SERVICE]";
 	default:
 		return "";
 	}

@@ -7,8 +7,8 @@
  * COMMAND_TABLE(X): X(ID, "name", ARG_SHAPE, mutates, "help text")
  *   ARG_SHAPE: CMD_ARG_NONE (no argument), CMD_ARG_TEXT (rest of the line, may be empty),
  *              CMD_ARG_NAME (one required word: a namespace, a context...).
- *   mutates:   true when the command changes the cluster (none yet); such commands will
- *              pass the request layer's gate (read-only mode, confirmation, audit).
+ *   mutates:   true when the command changes the cluster; such commands pass the
+ *              request layer's gate, kube/request (read-only mode, confirmation, audit).
  * Contract: commands_parse never fails silently: on error it returns -1 and writes a
  * message naming the offending word.  Pure: no I/O, no curses.
  */
@@ -55,7 +55,21 @@ enum cmd_arg { CMD_ARG_NONE, CMD_ARG_TEXT, CMD_ARG_NAME };
 	X(LOG_TIMESTAMPS, "log-timestamps", CMD_ARG_NONE, false, "Logs: show timestamps on or off") \
 	X(SCROLL_LEFT, "scroll-left", CMD_ARG_NONE, false, "Logs: scroll left (not wrapping)") \
 	X(SCROLL_RIGHT, "scroll-right", CMD_ARG_NONE, false, "Logs: scroll right (not wrapping)") \
-	X(LOG_SAVE, "log-save", CMD_ARG_TEXT, false, "Logs: save the buffer (or the filtered view) to FILE")
+	X(LOG_SAVE, "log-save", CMD_ARG_TEXT, false, "Logs: save the buffer (or the filtered view) to FILE") \
+	X(SCALE, "scale", CMD_ARG_TEXT, true, "Scale KIND/NAME (deployment, statefulset) to N replicas") \
+	X(RESTART, "restart", CMD_ARG_TEXT, true, "Rollout restart KIND/NAME: new pods replace the old ones") \
+	X(DELETE, "delete", CMD_ARG_TEXT, true, "Delete pod/NAME; --force: grace 0 (stuck on a NotReady node)") \
+	X(CORDON, "cordon", CMD_ARG_TEXT, true, "Mark NODE unschedulable (none: the selected node)") \
+	X(UNCORDON, "uncordon", CMD_ARG_TEXT, true, "Mark NODE schedulable again (none: the selected node)") \
+	X(DRAIN, "drain", CMD_ARG_TEXT, true, "Cordon NODE and evict its pods (not DaemonSet or mirror pods)") \
+	X(RED_BUTTON, "red-button", CMD_ARG_TEXT, true, "Emergency shutdown: every deployment of the namespace to 0, counts recorded") \
+	X(RESTORE, "restore", CMD_ARG_TEXT, true, "Undo the red button: statefulsets, then (once ready) deployments") \
+	X(HOSTS, "hosts", CMD_ARG_NONE, false, "Focus the hosts pane (SSH hosts of --config)") \
+	X(SSH, "ssh", CMD_ARG_TEXT, false, "ssh HOST df|pm2|refresh, or an action: docker-gc, docker-restart, pm2-restart NAME, pm2-logs NAME, ACTION (actions pass the gate)") \
+	X(SSH_CANCEL, "ssh-cancel", CMD_ARG_NONE, false, "Cancel the running SSH action") \
+	X(MATRIX, "matrix", CMD_ARG_NONE, false, "Show the service-to-symptom matrix: health of each service and what users see") \
+	X(SYMPTOM, "symptom", CMD_ARG_TEXT, false, "Rank the services whose symptoms match TEXT (words, \"quoted fragments\")") \
+	X(RUNBOOK, "runbook", CMD_ARG_TEXT, false, "Show the runbook of SERVICE (none: the selected one): steps, escalations, links")
 
 enum cmd_id {
 #define COMMAND_ENUM(id, name, arg, mut, help) CMD_##id,

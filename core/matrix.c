@@ -398,9 +398,11 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 			c->timeout_ms = t * 1000;
 	}
 	if (!c->name) {
+		/* Short default names: the check's text is in the detail view. */
 		char def[200];
 		matrix_format_check(c, def, sizeof(def));
-		c->name = xstrdup(def);
+		c->name = xstrdup(c->kind == MATRIX_CHECK_REPLICAS ? "replicas"
+				  : c->kind == MATRIX_CHECK_STUCK ? "stuck pods" : def);
 	}
 	return 0;
 }

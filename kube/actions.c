@@ -30,7 +30,7 @@ bool actions_handles(enum cmd_id id)
 	}
 }
 
-static void act_free(struct act *a)
+void act_free(struct act *a)
 {
 	for (size_t i = 0; i < a->nitems; i++) {
 		struct act_item *it = &a->items[i];
@@ -266,6 +266,11 @@ static void act_discard(void *ud)
 
 void act_submit(struct act *a, const char *equivalent, const char *confirm_word)
 {
+	act_submit_with(a, equivalent, confirm_word, act_perform);
+}
+
+void act_submit_with(struct act *a, const char *equivalent, const char *confirm_word, request_perform_fn perform)
+{
 	size_t n = a->nitems;
 	const char **objects = xcalloc(n + 1, sizeof(*objects));
 	const char **plan = xcalloc(n + 1, sizeof(*plan));
@@ -281,10 +286,385 @@ void act_submit(struct act *a, const char *equivalent, const char *confirm_word)
 		.mutates = true, .discard = act_discard,
 	};
 	/* The gate copies everything; a may be gone when it returns (ended at once). */
-	request_submit(a->g, &ra, act_perform, a);
+	request_submit(a->g, &ra, perform, a);
 	for (size_t i = 0; i < n; i++)
 		free(owned[i]);
 	free(owned);
 	free(objects);
 	free(plan);
+}
+
+/* ---- parsing -------------------------------------------------------------------- */
+
+static bool act_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* "deploy" -> "deployment"...; NULL when unknown. */
+static const char *act_norm_kind(const char *k)
+{
+	static const struct {
+		const char *alias, *kind;
+	} kinds[] = {
+		{ "deployment", "deployment" }, { "deployments", "deployment" }, { "deploy", "deployment" },
+		{ "statefulset", "statefulset" }, { "statefulsets", "statefulset" }, { "sts", "statefulset" },
+		{ "pod", "pod" }, { "pods", "pod" }, { "po", "pod" },
+		{ "node", "node" }, { "nodes", "node" }, { "no", "node" },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].alias, k) == 0)
+			return kinds[i].kind;
+	return NULL;
+}
+
+/* Splits arg into words, taking -n NS / --namespace NS, --force, --include-statefulsets
+ * out.  Returns the number of positional words (at most cap) or -1 with err. */
+static int act_words(struct act *a, const char *arg, char words[][256], int cap, char *err, size_t errcap)
+{
+	int n = 0;
+	const char *p = arg;
+	char tok[256];
+	bool want_ns = false;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, " \t");
+		if (len >= sizeof(tok)) {
+			snprintf(err, errcap, "word too long (%zu bytes)", len);
+			return -1;
+		}
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		p += len;
+		if (want_ns) {
+			if (!act_name_ok(tok) || strchr(tok, '.')) {
+				snprintf(err, errcap, "-n: '%.60s' is not a namespace name", tok);
+				return -1;
+			}
+			free(a->ns);
+			a->ns = xstrdup(tok);
+			want_ns = false;
+		} else if (strcmp(tok, "-n") == 0 || strcmp(tok, "--namespace") == 0) {
+			want_ns = true;
+		} else if (strcmp(tok, "--force") == 0) {
+			a->force = true;
+		} else if (strcmp(tok, "--include-statefulsets") == 0) {
+			a->include_sts = true;
+		} else if (tok[0] == '-' && !(tok[1] >= '0' && tok[1] <= '9')) {
+			snprintf(err, errcap, "unknown option '%.60s'", tok);
+			return -1;
+		} else if (n >= cap) {
+			snprintf(err, errcap, "too many arguments at '%.60s'", tok);
+			return -1;
+		} else {
+			snprintf(words[n++], 256, "%s", tok);
+		}
+	}
+	if (want_ns) {
+		snprintf(err, errcap, "-n needs a namespace");
+		return -1;
+	}
+	return n;
+}
+
+/* "KIND/NAME" (or NAME alone when dflt_kind is given) into a->kind/a->name. */
+static int act_target(struct act *a, const char *word, const char *dflt_kind, const char *const *allowed,
+		      char *err, size_t errcap)
+{
+	const char *slash = strchr(word, '/');
+	char kind[64];
+	const char *name = word;
+	if (slash) {
+		snprintf(kind, sizeof(kind), "%.*s", (int)(slash - word < 63 ? slash - word : 63), word);
+		name = slash + 1;
+	} else if (dflt_kind) {
+		snprintf(kind, sizeof(kind), "%s", dflt_kind);
+	} else {
+		snprintf(err, errcap, "'%.80s': expected KIND/NAME", word);
+		return -1;
+	}
+	const char *k = act_norm_kind(kind);
+	bool ok = false;
+	for (size_t i = 0; k && allowed[i]; i++)
+		ok |= strcmp(allowed[i], k) == 0;
+	if (!ok) {
+		snprintf(err, errcap, "'%.60s': this command works on %s%s%s", kind, allowed[0],
+			 allowed[1] ? " or " : "", allowed[1] ? allowed[1] : "");
+		return -1;
+	}
+	if (!act_name_ok(name)) {
+		snprintf(err, errcap, "'%.80s' is not an object name (lowercase a-z, 0-9, '-', '.')", name);
+		return -1;
+	}
+	a->kind = xstrdup(k);
+	a->name = xstrdup(name);
+	return 0;
+}
+
+void actions_kubectl_line(enum cmd_id id, const char *kind, const char *ns, const char *name,
+			  const char *value, bool force, char *out, size_t cap)
+{
+	char nsflag[100] = "";
+	if (ns)
+		snprintf(nsflag, sizeof(nsflag), " -n %s", ns);
+	switch (id) {
+	case CMD_SCALE:
+		snprintf(out, cap, "kubectl%s scale %s/%s --replicas=%s", nsflag, kind, name, value);
+		break;
+	case CMD_RESTART:
+		snprintf(out, cap, "kubectl%s rollout restart %s/%s", nsflag, kind, name);
+		break;
+	case CMD_DELETE:
+		snprintf(out, cap, "kubectl%s delete %s/%s%s", nsflag, kind, name,
+			 force ? " --grace-period=0 --force" : "");
+		break;
+	case CMD_CORDON:
+		snprintf(out, cap, "kubectl cordon %s", name);
+		break;
+	case CMD_UNCORDON:
+		snprintf(out, cap, "kubectl uncordon %s", name);
+		break;
+	case CMD_DRAIN:
+		snprintf(out, cap, "kubectl drain %s --ignore-daemonsets --delete-emptydir-data", name);
+		break;
+	case CMD_RED_BUTTON:
+		snprintf(out, cap,
+			 "kubectl%s annotate %s --all %s=<replicas> --overwrite && kubectl%s scale %s --all --replicas=0",
+			 nsflag, kind, ACTIONS_RED_BUTTON_ANNOTATION, nsflag, kind);
+		break;
+	case CMD_RESTORE:
+		snprintf(out, cap, "kubectl%s scale %s/%s --replicas=%s && kubectl%s annotate %s/%s %s-", nsflag,
+			 kind, name, value, nsflag, kind, name, ACTIONS_RED_BUTTON_ANNOTATION);
+		break;
+	default:
+		snprintf(out, cap, "-");
+		break;
+	}
+}
+
+/* ---- scale, restart, delete ------------------------------------------------------ */
+
+static void act_scale_write(struct act *a, struct act_item *it, char **method, char **path, char **ctype,
+			    char **body)
+{
+	(void)a;
+	*method = xstrdup("PATCH");
+	*path = xasprintf("%s/scale", it->path);
+	*ctype = xstrdup("application/merge-patch+json");
+	*body = xasprintf("{\"spec\":{\"replicas\":%ld}}", it->to);
+}
+
+static const struct act_kind_ops act_scale_ops = { act_scale_write, NULL, NULL };
+
+static void act_restart_write(struct act *a, struct act_item *it, char **method, char **path, char **ctype,
+			      char **body)
+{
+	*method = xstrdup("PATCH");
+	*path = xstrdup(it->path);
+	*ctype = xstrdup("application/strategic-merge-patch+json");
+	*body = xasprintf("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
+			  "{\"kubectl.kubernetes.io/restartedAt\":\"%s\"}}}}}",
+			  a->restarted_at);
+}
+
+static const struct act_kind_ops act_restart_ops = { act_restart_write, NULL, NULL };
+
+static void act_delete_write(struct act *a, struct act_item *it, char **method, char **path, char **ctype,
+			     char **body)
+{
+	*method = xstrdup("DELETE");
+	*ctype = xstrdup("application/json");
+	if (a->force) {
+		*path = xasprintf("%s?gracePeriodSeconds=0", it->path);
+		*body = xstrdup("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":0}");
+	} else {
+		*path = xstrdup(it->path);
+		*body = NULL;
+	}
+}
+
+static const struct act_kind_ops act_delete_ops = { act_delete_write, NULL, NULL };
+
+static void act_plan_fail_res(struct act *a, const char *what, const struct request_result *res)
+{
+	char why[900];
+	request_describe_failure(res, why, sizeof(why));
+	if (res->status == 404)
+		act_fail(a, "%s: not found in namespace %s", what, a->ns ? a->ns : "-");
+	else
+		act_fail(a, "%s: %s", what, why);
+}
+
+static void act_on_scale_plan(struct act *a, const json_t *obj, const struct request_result *res)
+{
+	char what[400], eq[800], val[32];
+	snprintf(what, sizeof(what), "%s/%s", a->kind, a->name);
+	if (!obj) {
+		act_plan_fail_res(a, what, res);
+		return;
+	}
+	char *path = act_workload_path(a->kind, a->ns, a->name);
+	struct act_item *it = act_add_item(a, a->kind, a->ns, a->name, path);
+	free(path);
+	it->from = act_json_long(obj, "spec", "replicas", 0);
+	it->to = a->value;
+	it->plan = xasprintf("%s/%s: replicas %ld -> %ld", a->kind, a->name, it->from, it->to);
+	snprintf(val, sizeof(val), "%ld", a->value);
+	actions_kubectl_line(CMD_SCALE, a->kind, a->ns, a->name, val, false, eq, sizeof(eq));
+	act_submit(a, eq, NULL);
+}
+
+static void act_on_restart_plan(struct act *a, const json_t *obj, const struct request_result *res)
+{
+	char what[400], eq[800];
+	snprintf(what, sizeof(what), "%s/%s", a->kind, a->name);
+	if (!obj) {
+		act_plan_fail_res(a, what, res);
+		return;
+	}
+	char *path = act_workload_path(a->kind, a->ns, a->name);
+	struct act_item *it = act_add_item(a, a->kind, a->ns, a->name, path);
+	free(path);
+	long ready = act_json_long(obj, "status", "readyReplicas", 0);
+	it->plan = xasprintf("%s/%s: new pods replace the %ld running (rollout restart)", a->kind, a->name, ready);
+	char ts[40];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	a->restarted_at = xstrdup(ts);
+	actions_kubectl_line(CMD_RESTART, a->kind, a->ns, a->name, NULL, false, eq, sizeof(eq));
+	act_submit(a, eq, NULL);
+}
+
+static void act_on_delete_plan(struct act *a, const json_t *obj, const struct request_result *res)
+{
+	char what[400], eq[800];
+	snprintf(what, sizeof(what), "pod/%s", a->name);
+	if (!obj) {
+		act_plan_fail_res(a, what, res);
+		return;
+	}
+	char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", a->ns, a->name);
+	struct act_item *it = act_add_item(a, "pod", a->ns, a->name, path);
+	free(path);
+	const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
+	const char *node = json_string_value(json_object_get(json_object_get(obj, "spec"), "nodeName"));
+	bool terminating = json_object_get(json_object_get(obj, "metadata"), "deletionTimestamp") != NULL;
+	it->plan = xasprintf("pod/%s (%s%s on %s): delete%s", a->name, terminating ? "Terminating, " : "",
+			     phase ? phase : "?", node ? node : "no node",
+			     a->force ? " NOW, grace 0 (force: the kubelet is not asked)" : " with its grace period");
+	actions_kubectl_line(CMD_DELETE, "pod", a->ns, a->name, NULL, a->force, eq, sizeof(eq));
+	act_submit(a, eq, NULL);
+}
+
+void actions_start(struct request_gate *g, enum cmd_id id, const char *arg, const char *ns)
+{
+	struct act *a = xcalloc(1, sizeof(*a));
+	a->g = g;
+	a->id = id;
+	a->command = xasprintf("%s%s%s", commands_table[id].name, arg[0] ? " " : "", arg);
+	a->ns = ns ? xstrdup(ns) : NULL;
+	char words[4][256], err[600];
+	int n = act_words(a, arg, words, 4, err, sizeof(err));
+	const char *name = commands_table[id].name;
+	if (n < 0) {
+		act_fail(a, "%s: %s", name, err);
+		return;
+	}
+	bool cluster = id == CMD_CORDON || id == CMD_UNCORDON || id == CMD_DRAIN;
+	if (cluster) {
+		free(a->ns);
+		a->ns = NULL;
+	} else if (!a->ns && (id == CMD_RED_BUTTON || id == CMD_RESTORE)) {
+		act_fail(a, "%s: needs a namespace (warroom -n NS, ':ns NS', or '%s -n NS')", name, name);
+		return;
+	} else if (!a->ns) {
+		a->ns = xstrdup("default");
+	}
+	static const char *const workloads[] = { "deployment", "statefulset", NULL };
+	static const char *const pods[] = { "pod", NULL };
+	static const char *const nodes[] = { "node", NULL };
+	int want = id == CMD_SCALE ? 2 : (id == CMD_RED_BUTTON || id == CMD_RESTORE) ? 0 : 1;
+	if (n != want) {
+		static const char *const usage[] = {
+			[CMD_SCALE] = "scale KIND/NAME N", [CMD_RESTART] = "restart KIND/NAME",
+			[CMD_DELETE] = "delete pod/NAME [--force]", [CMD_CORDON] = "cordon NODE",
+			[CMD_UNCORDON] = "uncordon NODE", [CMD_DRAIN] = "drain NODE",
+			[CMD_RED_BUTTON] = "red-button [--include-statefulsets]", [CMD_RESTORE] = "restore",
+		};
+		act_fail(a, "%s: expected '%s'", name, (size_t)id < sizeof(usage) / sizeof(usage[0]) && usage[id] ? usage[id] : name);
+		return;
+	}
+	if ((a->force && id != CMD_DELETE) || (a->include_sts && id != CMD_RED_BUTTON)) {
+		act_fail(a, "%s: %s does not apply here", name, a->force ? "--force" : "--include-statefulsets");
+		return;
+	}
+	int rc = 0;
+	if (id == CMD_SCALE || id == CMD_RESTART)
+		rc = act_target(a, words[0], NULL, workloads, err, sizeof(err));
+	else if (id == CMD_DELETE)
+		rc = act_target(a, words[0], "pod", pods, err, sizeof(err));
+	else if (cluster)
+		rc = act_target(a, words[0], "node", nodes, err, sizeof(err));
+	if (rc < 0) {
+		act_fail(a, "%s: %s", name, err);
+		return;
+	}
+	if (id == CMD_SCALE) {
+		char *end;
+		long v = strtol(words[1], &end, 10);
+		if (*end || end == words[1] || v < 0 || v > 100000) {
+			act_fail(a, "scale: '%.60s' is not a replica count (0..100000)", words[1]);
+			return;
+		}
+		a->value = v;
+	}
+	/* Read-only refuses here, before even the plan's GETs. */
+	if (!request_allowed(g, a->command, a->ns)) {
+		act_free(a);
+		return;
+	}
+	char *path;
+	switch (id) {
+	case CMD_SCALE:
+		a->ops = &act_scale_ops;
+		path = act_workload_path(a->kind, a->ns, a->name);
+		char *sp = xasprintf("%s/scale", path);
+		act_get(a, sp, act_on_scale_plan);
+		free(sp);
+		free(path);
+		break;
+	case CMD_RESTART:
+		a->ops = &act_restart_ops;
+		path = act_workload_path(a->kind, a->ns, a->name);
+		act_get(a, path, act_on_restart_plan);
+		free(path);
+		break;
+	case CMD_DELETE:
+		a->ops = &act_delete_ops;
+		path = xasprintf("/api/v1/namespaces/%s/pods/%s", a->ns, a->name);
+		act_get(a, path, act_on_delete_plan);
+		free(path);
+		break;
+	case CMD_CORDON:
+	case CMD_UNCORDON:
+	case CMD_DRAIN:
+		act_plan_node(a);
+		break;
+	default:
+		act_plan_red(a);
+		break;
+	}
 }

@@ -39,10 +39,9 @@
 /* Starts command `id` (one of the mutating commands) with its argument text; ns is the
  * default namespace (NULL: all namespaces, "default" is then used for namespaced
  * objects except red-button/restore, which need one).  The outcome always arrives
- * through the gate's ui->finished (errors in the argument included).  Returns the
- * action (freed by itself when it ends), NULL when it ended at once. */
-struct actions_run;
-struct actions_run *actions_start(struct request_gate *g, enum cmd_id id, const char *arg, const char *ns);
+ * through the gate's ui->finished (errors in the argument included); the action frees
+ * itself when it ends. */
+void actions_start(struct request_gate *g, enum cmd_id id, const char *arg, const char *ns);
 
 /* true for the commands actions_start runs. */
 bool actions_handles(enum cmd_id id);

@@ -60,6 +60,9 @@ struct act_item *act_add_item(struct act *a, const char *kind, const char *ns, c
 			      const char *path);
 /* Plan complete: builds the request action and submits it to the gate; frees a on refusal. */
 void act_submit(struct act *a, const char *equivalent, const char *confirm_word);
+/* The same with another perform callback (it must set a->op). */
+void act_submit_with(struct act *a, const char *equivalent, const char *confirm_word, request_perform_fn perform);
+void act_free(struct act *a);
 /* Ends the action before submission (a planning failure); frees a. */
 void act_fail(struct act *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Starts writing items [first, last). */

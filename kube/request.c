@@ -108,7 +108,7 @@ static void request_end(struct request_op *op, const char *result, const char *e
 }
 
 static const char request_refusal[] =
-	"refused: read-only mode (started with --read-only): nothing was sent to the cluster";
+	"read-only mode (started with --read-only): nothing was sent to the cluster";
 
 /* Ends an action that never got an op of its own (audited only when `mutates`). */
 static void request_end_early(struct request_gate *g, const char *command, const char *ns, bool mutates,

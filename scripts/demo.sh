@@ -8,6 +8,9 @@
 # runbooks' failures through the simulator's fault API: a crash loop (runbook 001), an image
 # tag that does not exist (runbook 001's drift), and a node failure leaving pods Unknown
 # (runbook 000).  WARROOM_DEMO_INCIDENT=0 turns it off.
+# Two local sshd "VMs" (scripts/demo-vms.sh: binder-services with pm2, build-server with a
+# docker shim) fill the hosts pane (key 5); their PIDs follow in the PID file.  Without
+# sshd the demo says so and runs without them.  WARROOM_DEMO_VMS=0 turns them off.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
@@ -24,8 +27,12 @@ for b in warroom warroom-sim; do
 done
 
 log=$(mktemp "${TMPDIR:-/tmp}/warroom-demo.XXXXXX") || exit 2
-sim="" incident=""
+sim="" incident="" vmdir=""
 stop_sim() {
+  if [ -n "$vmdir" ]; then
+    scripts/demo-vms.sh stop "$vmdir"
+    rm -rf "$vmdir"
+  fi
   if [ -n "$incident" ]; then
     kill "$incident" 2>/dev/null
     wait "$incident" 2>/dev/null
@@ -82,4 +89,18 @@ if [ "${WARROOM_DEMO_INCIDENT:-1}" != 0 ]; then
   fi
 fi
 
-"$BUILD/warroom" --server "$url" "$@"
+vmargs=()
+if [ "${WARROOM_DEMO_VMS:-1}" != 0 ]; then
+  vmdir=$(mktemp -d "${TMPDIR:-/tmp}/warroom-demo-vms.XXXXXX") || exit 2
+  if scripts/demo-vms.sh start "$vmdir"; then
+    vmargs=(--config "$vmdir/config.yaml")
+    if [ -n "${WARROOM_DEMO_PIDFILE:-}" ]; then
+      cat "$vmdir/pids" >>"$WARROOM_DEMO_PIDFILE"
+    fi
+  else
+    echo "demo: running without the SSH hosts" >&2
+    sleep 2
+  fi
+fi
+
+"$BUILD/warroom" --server "$url" "${vmargs[@]}" "$@"

@@ -209,6 +209,22 @@ static void api_dispatch(const struct api_req *rq, const struct api_target *t,
 		api_logs(rq, t, rs);
 		return;
 	}
+	/* --forbid NS: the Forbidden answer an RBAC-less user gets for any write there. */
+	if (!get && rq->sim->forbid_ns && t->ns && !strcmp(t->ns, rq->sim->forbid_ns)) {
+		const char *verb = !strcmp(m, "POST")	 ? "create"
+				   : !strcmp(m, "PUT")	 ? "update"
+				   : !strcmp(m, "PATCH") ? "patch"
+				   : !strcmp(m, "DELETE") ? "delete"
+							  : "update";
+		char *msg = xasprintf("%s%s%s \"%s\" is forbidden: User \"system:anonymous\" cannot %s "
+				      "resource \"%s%s%s\" in API group \"%s\" in the namespace \"%s\"",
+				      t->r->plural, t->r->group[0] ? "." : "", t->r->group,
+				      t->name ? t->name : "", verb, t->r->plural, t->sub ? "/" : "",
+				      t->sub ? t->sub : "", t->r->group, t->ns);
+		api_reply_status(rs, 403, "Forbidden", msg, NULL);
+		free(msg);
+		return;
+	}
 	api_write(rq, t, rs);
 }
 

@@ -18,7 +18,7 @@
 #include "sim/world.h"
 
 struct sim_opts {
-	const char *listen, *scenario, *token, *tls_cert, *tls_key;
+	const char *listen, *scenario, *token, *tls_cert, *tls_key, *forbid;
 	long pods, nodes, history;
 	long seed;
 	bool seed_set;
@@ -36,7 +36,7 @@ static void main_usage(FILE *f)
 {
 	fputs("usage: warroom-sim [--listen 127.0.0.1:0] [--scenario FILE] [--pods N --nodes N]\n"
 	      "                   [--token TOKEN] [--tls-cert FILE --tls-key FILE] [--seed N]\n"
-	      "                   [--history N] [--help]\n"
+	      "                   [--history N] [--forbid NAMESPACE] [--help]\n"
 	      "A simulated Kubernetes API server for warroom and kubectl; loopback only.\n"
 	      "Prints 'warroom-sim listening on http://127.0.0.1:PORT' once ready.\n",
 	      f);
@@ -76,7 +76,7 @@ static int main_parse(int argc, char **argv, struct sim_opts *o)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		static const char *const with_value[] = {"--listen", "--scenario", "--pods",
 							 "--nodes", "--token", "--tls-cert",
-							 "--tls-key", "--seed", "--history"};
+							 "--tls-key", "--seed", "--history", "--forbid"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(a, with_value[k]);
@@ -87,6 +87,8 @@ static int main_parse(int argc, char **argv, struct sim_opts *o)
 		i++;
 		if (!strcmp(a, "--listen"))
 			o->listen = v;
+		else if (!strcmp(a, "--forbid"))
+			o->forbid = v;
 		else if (!strcmp(a, "--scenario"))
 			o->scenario = v;
 		else if (!strcmp(a, "--token")) {
@@ -137,6 +139,7 @@ int main(int argc, char **argv)
 
 	struct sim sim = {0};
 	sim.token = o.token;
+	sim.forbid_ns = o.forbid;
 	sim.seed = o.seed_set ? (unsigned)o.seed : (unsigned)time(NULL) ^ (unsigned)getpid();
 	atomic_init(&sim.latency_ms, 0);
 	atomic_init(&sim.stopping, false);

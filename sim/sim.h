@@ -22,6 +22,7 @@ struct sim {
 	struct sim_world *world;
 	struct sim_http *http;
 	const char *token;        /* --token: required bearer token, or NULL */
+	const char *forbid_ns;    /* --forbid NS: writes in namespace NS answer 403, or NULL */
 	atomic_int latency_ms;    /* `latency` fault: added before every API answer */
 	atomic_bool stopping;     /* set on SIGINT/SIGTERM */
 	unsigned seed;            /* --seed: makes generated names and logs repeatable */

@@ -15,9 +15,8 @@
  * pm2 processes missing (none online) or duplicated (more than one).
  * Host keys are never recorded here (unknown keys are a failure; the console asks).
  * Contract: the notify callback runs on the loop after each host's poll completes; status
- * pointers stay valid until hosts_free.  ProxyJump: the jump host (a configured host's
- * name, or [user@]host[:port]) is reached first and the target through a direct-tcpip
- * channel of that session (ssh/session).  Secrets (hosts_set_passphrase/password) stay
+ * pointers stay valid until hosts_free.  ProxyJump is not supported yet: such hosts fail
+ * with a message saying so.  Secrets (hosts_set_passphrase/password) stay
  * in memory only, are wiped when replaced or freed, and are used for that host alone.
  */
 #include "core/config.h"

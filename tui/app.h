@@ -14,7 +14,9 @@
 #include "kube/informer.h"
 #include "kube/request.h"
 #include "panels/describe.h"
+#include "panels/hosts.h"
 #include "panels/logs.h"
+#include "panels/matrix.h"
 #include "panels/pane.h"
 #include "tui/loop.h"
 
@@ -58,6 +60,18 @@ struct app {
 	bool zoom;
 	struct describe_view *describe; /* the open describe view, NULL when none */
 	struct logs_view *logs;  /* the open logs view (panels/logs), NULL when none */
+	/* SSH hosts of --config (panels/hosts: poller, actions, prompts), NULL without hosts;
+	 * hosts_open: the hosts pane is shown (the `hosts` command). */
+	struct hosts_view *hosts;
+	bool hosts_open;
+	/* The service-to-symptom matrix (panels/matrix): definitions from --matrix FILE...
+	 * (matrix_files, pointers into argv; none: the shipped ones), loaded when the matrix
+	 * is first shown; matrix_open: the matrix view is shown.  argv0 finds the shipped ones. */
+	struct matrix_view *matrix;
+	char **matrix_files;
+	size_t nmatrix_files;
+	bool matrix_open;
+	const char *argv0;
 	struct screen *screen;
 	/* The request gate (kube/request): every write goes through it.  main() sets it up
 	 * with the audit trail; the console / run mode install their ui hooks. */

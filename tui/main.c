@@ -6,6 +6,7 @@
 #include "kube/http.h"
 #include "kube/kubeconfig.h"
 #include "kube/informer.h"
+#include "panels/confirm.h"
 #include "ssh/hosts.h"
 #include "tui/app.h"
 #include "tui/run.h"
@@ -32,6 +33,8 @@ static void main_usage(FILE *out)
 	      "       warroom --batch [--panel pods|nodes|workloads|events]... [connection options]\n"
 	      "       warroom --config FILE --batch --panel hosts\n"
 	      "       warroom [connection options] [-n NAMESPACE | -A] run 'COMMAND'\n"
+	      "       warroom --batch --panel matrix [--matrix FILE]... [connection options]\n"
+	      "       warroom [--matrix FILE]... [connection options] check\n"
 	      "\n"
 	      "connection (as kubectl; default: $KUBECONFIG, else ~/.kube/config, else in-cluster):\n"
 	      "  --kubeconfig FILE       kubeconfig file to use (alone)\n"
@@ -48,10 +51,18 @@ static void main_usage(FILE *out)
 	      "  --keymap FILE           key bindings added to the default keymap\n"
 	      "  --batch                 print panels as plain text and exit\n"
 	      "  --panel NAME            panel for --batch: pods (default), nodes, workloads, events,\n"
-	      "                          hosts (SSH hosts of --config; alone, no cluster needed)\n"
+	      "                          hosts (SSH hosts of --config; alone, no cluster needed),\n"
+	      "                          matrix (service health and symptoms, see --matrix)\n"
 	      "  --config FILE           warroom's config file: SSH hosts and checks (warroom(5))\n"
+	      "  --matrix FILE           service-to-symptom definitions (repeatable; default: the\n"
+	      "                          shipped runbooks/*.yaml, or $WARROOM_RUNBOOKS/*.yaml)\n"
+	      "  check                   health of every matrix service: exit 0 all ok, 1 degraded\n"
+	      "                          or down, 2 cannot tell (cluster unreachable, no answer)\n"
 	      "  run 'COMMAND'           run one command without the console (pods, nodes, workloads,\n"
 	      "                          events, describe pod/NAME, help) and print its result\n"
+	      "  --read-only             never send anything but GET: every mutating command is refused\n"
+	      "  --dry-run               mutating commands only ask the server (dryRun=All)\n"
+	      "  --yes                   with run: do not ask for confirmation\n"
 	      "  --exit-after-frames N   quit after drawing N frames (also WARROOM_EXIT_AFTER_FRAMES)\n"
 	      "  --help, --version\n",
 	      out);
@@ -234,11 +245,17 @@ static int main_use_context(struct app *app, const char *name, char *err, size_t
 	return 0;
 }
 
+static void main_on_hosts(void *ud)
+{
+	screen_mark_dirty(ud);
+}
+
 static int main_console(struct app *app)
 {
 	char err[600];
 	if (screen_start(app, err, sizeof(err)) < 0)
 		return main_fail("%s", err);
+	confirm_console_init(app);
 	struct informer_config cfg = main_informer_config(app, false);
 	for (size_t r = 0; r < KUBE_NRESOURCES; r++)
 		main_follow(app, (enum kube_resource)r, &cfg);
@@ -246,6 +263,7 @@ static int main_console(struct app *app)
 		screen_run_line(app, app->startup_cmds[i]);
 	if (!app->quit)
 		loop_run(app->loop);
+	confirm_free(app);
 	screen_stop(app);
 	return app->exit_code;
 }
@@ -262,7 +280,8 @@ static void main_setup_locale(void)
 enum {
 	OPT_SERVER = 256, OPT_TOKEN_FILE, OPT_BATCH, OPT_PANEL, OPT_EXIT_FRAMES, OPT_KEYMAP,
 	OPT_CA, OPT_INSECURE, OPT_VERSION, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER, OPT_USER,
-	OPT_TOKEN, OPT_CONFIG,
+	OPT_TOKEN, OPT_CONFIG, OPT_READ_ONLY, OPT_YES, OPT_DRY_RUN,
+	OPT_MATRIX,
 };
 
 int main(int argc, char **argv)
@@ -284,9 +303,13 @@ int main(int argc, char **argv)
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "panel", required_argument, NULL, OPT_PANEL },
+		{ "matrix", required_argument, NULL, OPT_MATRIX },
 		{ "exit-after-frames", required_argument, NULL, OPT_EXIT_FRAMES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app app;
@@ -306,6 +329,10 @@ int main(int argc, char **argv)
 	memset(&config, 0, sizeof(config));
 	bool hosts_panel = false;
 	app.startup_cmds = xcalloc((size_t)argc + 1, sizeof(*app.startup_cmds));
+	/* --matrix FILE... (repeatable), `--panel matrix` and `warroom check` (panels/matrix). */
+	bool matrix_panel = false, check_mode = false;
+	app.matrix_files = xcalloc((size_t)argc + 1, sizeof(*app.matrix_files));
+	app.argv0 = argv[0];
 	const char *env_frames = getenv("WARROOM_EXIT_AFTER_FRAMES");
 	if (env_frames && env_frames[0]) {
 		app.exit_after_frames = main_parse_count(env_frames, "WARROOM_EXIT_AFTER_FRAMES: '%s' is not a count", &ok);
@@ -369,12 +396,28 @@ int main(int argc, char **argv)
 		case OPT_BATCH:
 			batch = true;
 			break;
+		case OPT_READ_ONLY:
+			app.read_only = true;
+			break;
+		case OPT_YES:
+			app.assume_yes = true;
+			break;
+		case OPT_DRY_RUN:
+			app.dry_run = true;
+			break;
 		case OPT_CONFIG:
 			config_file = optarg;
+			break;
+		case OPT_MATRIX:
+			app.matrix_files[app.nmatrix_files++] = optarg;
 			break;
 		case OPT_PANEL:
 			if (strcmp(optarg, "hosts") == 0) {
 				hosts_panel = true;
+				break;
+			}
+			if (strcmp(optarg, "matrix") == 0) {
+				matrix_panel = true;
 				break;
 			}
 			if (run_pane_index(optarg) < 0) {
@@ -404,6 +447,16 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* `warroom [options] check`: the matrix's health as the exit status (0 ok, 1 degraded or
+	 * down, 2 cannot tell), for cron and alerting. */
+	if (optind < argc && strcmp(argv[optind], "check") == 0) {
+		if (optind + 1 != argc || batch || app.nstartup) {
+			rc = main_fail("%s", "check: takes no argument and cannot be combined with --batch or -c (use --matrix FILE)");
+			goto out;
+		}
+		check_mode = true;
+		optind++;
+	}
 	/* `warroom [options] run 'COMMAND'`: one command, no console. */
 	const char *run_line = NULL;
 	if (optind < argc && strcmp(argv[optind], "run") == 0) {
@@ -417,6 +470,10 @@ int main(int argc, char **argv)
 			rc = main_fail("%s", "run: cannot be combined with --batch or -c");
 			goto out;
 		}
+	} else if (app.assume_yes) {
+		/* In the console every mutating command is confirmed by the operator. */
+		rc = main_fail("%s", "--yes only works with run (warroom run 'COMMAND' --yes)");
+		goto out;
 		struct command_call rcall;
 		char rerr[400];
 		if (commands_parse(run_line, &rcall, rerr, sizeof(rerr)) < 0) {
@@ -437,7 +494,7 @@ int main(int argc, char **argv)
 	}
 	if (hosts_panel) {
 		if (!batch || npanels || run_line) {
-			rc = main_fail("%s", !batch || run_line ? "--panel hosts only works with --batch (the console pane is not there yet)"
+			rc = main_fail("%s", !batch || run_line ? "--panel hosts only works with --batch (in the console: --config FILE, then the hosts command or key 5)"
 								: "--panel hosts cannot be combined with cluster panels yet");
 			goto out;
 		}
@@ -494,23 +551,49 @@ int main(int argc, char **argv)
 	auth_set_notify(app.auth, main_on_auth, &app);
 	app.use_context = main_use_context;
 	main_apply_conn(&app);
+	{
+		/* The audit trail and the request gate every write passes (kube/request). */
+		const struct kube_conn *kc = auth_conn(app.auth);
+		char aerr[600];
+		if (audit_init(&app.audit, NULL, kc->context, kc->user, app.server, aerr, sizeof(aerr)) < 0) {
+			rc = main_fail("%s", aerr);
+			goto out;
+		}
+		request_gate_init(&app.gate, app.loop, app.http, app.server, &app.audit, app.read_only, app.dry_run);
+	}
 	model_init(&app.model);
 	pane_init(&app.panes[APP_PANE_PODS], &pane_pods_ops);
 	pane_init(&app.panes[APP_PANE_NODES], &pane_nodes_ops);
 	pane_init(&app.panes[APP_PANE_WORKLOADS], &pane_workloads_ops);
 	pane_init(&app.panes[APP_PANE_EVENTS], &pane_events_ops);
 
-	if (run_line) {
+	if (check_mode) {
+		rc = run_matrix(&app, MATRIX_RUN_CHECK, NULL);
+	} else if (run_line) {
 		rc = run_command(&app, run_line);
 	} else if (batch) {
-		if (npanels == 0)
+		if (npanels == 0 && !matrix_panel)
 			panels[npanels++] = "pods";
-		rc = main_batch(&app, panels, npanels);
+		rc = npanels ? main_batch(&app, panels, npanels) : 0;
+		if (rc == 0 && matrix_panel) {
+			if (npanels)
+				fputc('\n', stdout);
+			rc = run_matrix(&app, MATRIX_RUN_TABLE, NULL);
+		}
 	} else {
+		/* The hosts pane polls the config's SSH hosts on the console's loop. */
+		if (config.nhosts) {
+			struct hosts_opts hopts = { .agent_socket = getenv("SSH_AUTH_SOCK") };
+			app.hosts = hosts_view_new(app.loop, &config, &hopts, main_on_hosts, &app);
+			hosts_view_set_gate(app.hosts, NULL, app.read_only);
+		}
 		rc = main_console(&app);
 	}
 
 out:
+	matrix_view_free(app.matrix);
+	free(app.matrix_files);
+	hosts_view_free(app.hosts);
 	describe_view_free(app.describe);
 	logs_view_free(app.logs);
 	kube_conn_free(conn);
@@ -523,6 +606,7 @@ out:
 	model_free(&app.model);
 	keymap_free(&app.keymap);
 	loop_free(app.loop);
+	audit_free(&app.audit);
 	if (app.token) {
 		memset(app.token, 0, strlen(app.token));
 		free(app.token);

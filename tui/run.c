@@ -2,6 +2,7 @@
 #include "tui/run.h"
 
 #include "core/xalloc.h"
+#include "panels/confirm.h"
 #include "tui/text.h"
 
 #include <stdarg.h>
@@ -221,6 +222,32 @@ static int run_logs(struct app *app, const char *arg, bool check)
 		     : logs_run_print(app->loop, app->http, &app->model, &cfg, arg, stdout, stderr);
 }
 
+int run_matrix(struct app *app, enum matrix_run_mode mode, const char *arg)
+{
+	struct matrix mx;
+	matrix_init(&mx);
+	char *merr = NULL;
+	if (matrix_load_all(&mx, app->matrix_files, app->nmatrix_files, app->argv0, &merr) < 0) {
+		int rc = run_fail("matrix: %s", merr);
+		free(merr);
+		matrix_free(&mx);
+		return rc;
+	}
+	bool want[KUBE_NRESOURCES] = { false };
+	want[KUBE_PODS] = want[KUBE_DEPLOYMENTS] = want[KUBE_STATEFULSETS] = true;
+	int rc = run_list(app, want);
+	if (rc) {
+		matrix_free(&mx);
+		return rc;
+	}
+	const struct kube_conn *kc = app->auth ? auth_conn(app->auth) : NULL;
+	struct matrix_view_config cfg = { .server = app->server, .opts = run_http_opts(app, 20000),
+					  .context = kc ? kc->context : NULL, .watched_ns = app->ns };
+	rc = matrix_run(app->loop, app->http, &app->model, &mx, &cfg, mode, arg ? arg : "", stdout, stderr);
+	matrix_free(&mx);
+	return rc;
+}
+
 static void run_help(const struct app *app)
 {
 	printf("%-16s %-28s %s\n", "KEYS", "COMMAND", "WHAT IT DOES");
@@ -253,6 +280,14 @@ int run_command(struct app *app, const char *line)
 	case CMD_LOGS:
 	case CMD_LOGCHECK:
 		return run_logs(app, call.arg, call.id == CMD_LOGCHECK);
+	case CMD_MATRIX:
+		return run_matrix(app, MATRIX_RUN_TABLE, NULL);
+	case CMD_SYMPTOM:
+		return run_matrix(app, MATRIX_RUN_SYMPTOM, call.arg);
+	case CMD_RUNBOOK:
+		if (!call.arg[0])
+			return run_fail("run: runbook needs a SERVICE outside the console (warroom run 'runbook broker')");
+		return run_matrix(app, MATRIX_RUN_RUNBOOK, call.arg);
 	case CMD_HELP:
 		run_help(app);
 		return fflush(stdout) == 0 ? 0 : 2;
@@ -263,8 +298,18 @@ int run_command(struct app *app, const char *line)
 				call.arg);
 	case CMD_CTX:
 		return run_fail("run: 'ctx' only switches the console's context; use --context NAME");
+	case CMD_SCALE:
+	case CMD_RESTART:
+	case CMD_DELETE:
+	case CMD_CORDON:
+	case CMD_UNCORDON:
+	case CMD_DRAIN:
+	case CMD_RED_BUTTON:
+	case CMD_RESTORE:
+		/* Through the request gate: read-only, confirmation (--yes), dry-run, audit. */
+		return confirm_run_action(app, call.id, call.arg);
 	default:
 		return run_fail("run: '%s' only works in the console (run takes pods, nodes, workloads, events, "
-				"describe KIND/NAME, logs TARGET, logcheck KIND/NAME REGEX, help)", commands_table[call.id].name);
+				"describe KIND/NAME, logs TARGET, logcheck KIND/NAME REGEX, matrix, symptom TEXT, runbook SERVICE, help)", commands_table[call.id].name);
 	}
 }

@@ -21,6 +21,12 @@ int run_pane_index(const char *name);
 /* Lists once what the named panes show and prints them, separated by blank lines. */
 int run_panels(struct app *app, const char *const *names, size_t n);
 
+/* The matrix (panels/matrix) once: loads the definitions (--matrix FILEs, else the
+ * shipped ones), lists pods and workloads, runs every check and prints per `mode`
+ * (table, check lines, symptom lookup of arg, runbook of service arg).  Returns
+ * matrix_run's status; 2 when the definitions do not load or the cluster cannot be listed. */
+int run_matrix(struct app *app, enum matrix_run_mode mode, const char *arg);
+
 /* `warroom run LINE`. */
 int run_command(struct app *app, const char *line);
 

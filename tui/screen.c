@@ -6,6 +6,7 @@
 #include "tui/screen.h"
 
 #include "core/xalloc.h"
+#include "panels/confirm.h"
 #include "panels/palette.h"
 #include "tui/text.h"
 
@@ -274,9 +275,146 @@ static bool screen_describe_exec(struct app *app, const struct command_call *cal
 	}
 }
 
+/* The hosts pane (panels/hosts) takes movement, refresh and closes on quit/cancel. */
+static bool screen_hosts_exec(struct app *app, const struct command_call *call)
+{
+	char msg[700];
+	bool error;
+	switch (hosts_view_exec(app->hosts, call, msg, sizeof(msg), &error)) {
+	case HOSTS_EXEC_CLOSE:
+		app->hosts_open = false;
+		return true;
+	case HOSTS_EXEC_DONE:
+		if (msg[0])
+			screen_message(app, error, "%s", msg);
+		return true;
+	case HOSTS_EXEC_NOT_MINE:
+		break;
+	}
+	return false;
+}
+
+/* `hosts`, `ssh ...`, `ssh-cancel`: the hosts pane opens to show what happens. */
+static void screen_hosts_command(struct app *app, const struct command_call *call)
+{
+	char msg[700] = "";
+	if (!app->hosts) {
+		screen_message(app, true, "%s: no SSH hosts (start warroom with --config FILE, see warroom(5))",
+			       commands_table[call->id].name);
+		return;
+	}
+	int rc = 0;
+	/* The gate is set up after the pane; an uninitialised one is no gate. */
+	hosts_view_set_gate(app->hosts, app->gate.loop ? &app->gate : NULL, app->read_only);
+	if (call->id == CMD_SSH)
+		rc = hosts_view_ssh(app->hosts, call->arg, msg, sizeof(msg));
+	else if (call->id == CMD_SSH_CANCEL)
+		rc = hosts_view_cancel(app->hosts, msg, sizeof(msg));
+	describe_view_free(app->describe);
+	app->describe = NULL;
+	logs_view_free(app->logs);
+	app->logs = NULL;
+	app->hosts_open = true;
+	if (msg[0])
+		screen_message(app, rc < 0, "%s", msg);
+}
+
+/* ---- the matrix view (panels/matrix) ---- */
+
+static void screen_on_matrix(void *ud)
+{
+	screen_mark_dirty(ud);
+}
+
+/* Shows the matrix view, loading the definitions on first use (and again after `ctx` or
+ * `ns` changed what the view follows).  false (message shown) when they do not load. */
+static bool screen_matrix_show(struct app *app)
+{
+	const struct kube_conn *kc = app->auth ? auth_conn(app->auth) : NULL;
+	const char *ctx = kc ? kc->context : NULL;
+	if (app->matrix && !matrix_view_follows(app->matrix, app->server, app->ns, ctx)) {
+		matrix_view_free(app->matrix);
+		app->matrix = NULL;
+	}
+	if (!app->matrix) {
+		struct matrix mx;
+		matrix_init(&mx);
+		char *err = NULL;
+		if (matrix_load_all(&mx, app->matrix_files, app->nmatrix_files, app->argv0, &err) < 0) {
+			screen_message(app, true, "matrix: %s", err);
+			free(err);
+			matrix_free(&mx);
+			return false;
+		}
+		struct matrix_view_config cfg = { .server = app->server, .context = ctx, .watched_ns = app->ns,
+						  .opts = { .timeout_ms = 20000, .connect_timeout_ms = 5000 },
+						  .periodic = true };
+		app->matrix = matrix_view_new(app->loop, app->http, &app->model, &mx, &cfg, screen_on_matrix, app);
+	}
+	app->hosts_open = false;
+	describe_view_free(app->describe);
+	app->describe = NULL;
+	logs_view_free(app->logs);
+	app->logs = NULL;
+	app->matrix_open = true;
+	return true;
+}
+
+/* `matrix`, `symptom TEXT`, `runbook [SERVICE]`. */
+static void screen_matrix_command(struct app *app, const struct command_call *call)
+{
+	if (!screen_matrix_show(app))
+		return;
+	char msg[600] = "";
+	int rc = 0;
+	if (call->id == CMD_SYMPTOM)
+		rc = matrix_view_symptom(app->matrix, call->arg, msg, sizeof(msg));
+	else if (call->id == CMD_RUNBOOK)
+		rc = matrix_view_runbook(app->matrix, call->arg, msg, sizeof(msg));
+	if (msg[0])
+		screen_message(app, rc < 0, "%s", msg);
+}
+
+/* The matrix view takes movement, Enter (runbook, or a step's command), Esc; in a runbook
+ * the key of a command a step names runs that step. */
+static bool screen_matrix_exec(struct app *app, const struct command_call *call)
+{
+	char line[300], msg[600];
+	bool error;
+	int page = LINES > 6 ? LINES - 6 : 1;
+	switch (matrix_view_exec(app->matrix, call, page, line, sizeof(line), msg, sizeof(msg), &error)) {
+	case MATRIX_EXEC_CLOSE:
+		app->matrix_open = false;
+		return true;
+	case MATRIX_EXEC_DONE:
+		if (msg[0])
+			screen_message(app, error, "%s", msg);
+		return true;
+	case MATRIX_EXEC_RUN: {
+		/* As if typed at ':' (mutating commands ask first).  The view steps aside while it
+		 * runs so that a step's own command is not taken as a step key again; views the
+		 * step opens (logs, describe) show over the runbook, pane commands leave it. */
+		struct command_call c;
+		char err[300];
+		bool pane = commands_parse(line, &c, err, sizeof(err)) == 0 &&
+			    (c.id == CMD_PODS || c.id == CMD_NODES || c.id == CMD_WORKLOADS || c.id == CMD_EVENTS ||
+			     c.id == CMD_HOSTS);
+		app->matrix_open = false;
+		screen_run_line(app, line);
+		app->matrix_open = !pane && !app->quit;
+		return true;
+	}
+	case MATRIX_EXEC_NOT_MINE:
+		break;
+	}
+	return false;
+}
+
 static void screen_focus(struct app *app, size_t idx)
 {
 	app->focus = idx;
+	app->hosts_open = false;
+	app->matrix_open = false;
 	describe_view_free(app->describe);
 	app->describe = NULL;
 	logs_view_free(app->logs);
@@ -296,6 +434,16 @@ void screen_exec(struct app *app, const struct command_call *call)
 		return;
 	}
 	if (app->logs && (!s || s->mode == MODE_NORMAL) && screen_logs_exec(app, call)) {
+		screen_mark_dirty(app);
+		return;
+	}
+	if (app->hosts_open && app->hosts && !app->describe && !app->logs && (!s || s->mode == MODE_NORMAL) &&
+	    screen_hosts_exec(app, call)) {
+		screen_mark_dirty(app);
+		return;
+	}
+	if (app->matrix_open && app->matrix && !app->describe && !app->logs && (!s || s->mode == MODE_NORMAL) &&
+	    screen_matrix_exec(app, call)) {
 		screen_mark_dirty(app);
 		return;
 	}
@@ -420,6 +568,27 @@ void screen_exec(struct app *app, const struct command_call *call)
 	case CMD_LOG_SAVE:
 		screen_message(app, true, "%s: only in the logs view (open one with l or :logs TARGET)",
 			       commands_table[call->id].name);
+		break;
+	case CMD_HOSTS:
+	case CMD_SSH:
+	case CMD_SSH_CANCEL:
+		screen_hosts_command(app, call);
+		break;
+	case CMD_MATRIX:
+	case CMD_SYMPTOM:
+	case CMD_RUNBOOK:
+		screen_matrix_command(app, call);
+		break;
+	case CMD_SCALE:
+	case CMD_RESTART:
+	case CMD_DELETE:
+	case CMD_CORDON:
+	case CMD_UNCORDON:
+	case CMD_DRAIN:
+	case CMD_RED_BUTTON:
+	case CMD_RESTORE:
+		/* Mutating: panels/confirm plans, asks, and hands over to the request gate. */
+		confirm_start(app, call->id, call->arg);
 		break;
 	case CMD__COUNT:
 		break;
@@ -597,6 +766,8 @@ static void screen_draw_help(struct app *app, int y, int h, int width)
 	for (size_t i = 0; i < CMD__COUNT; i++) {
 		const struct command_info *ci = &commands_table[i];
 		char keys[64], name[64];
+		if (ci->mutates && app->read_only)
+			continue; /* read-only: the gate refuses them anyway; do not advertise them */
 		keymap_keys_for(&app->keymap, ci->id, keys, sizeof(keys));
 		const char *an = commands_arg_name(ci->id);
 		snprintf(name, sizeof(name), "%s%s%s", ci->name, an[0] ? " " : "", an);
@@ -830,6 +1001,106 @@ static void screen_draw_logs(struct app *app, int y, int h, int width)
 	free(rows);
 }
 
+static attr_t screen_hosts_attr(const struct screen *s, unsigned attr)
+{
+	switch ((enum hosts_attr)attr) {
+	case HOSTS_ATTR_HEAD: return A_BOLD;
+	case HOSTS_ATTR_OK: return s->colors ? (attr_t)COLOR_PAIR(PAIR_LOG0 + 1) : A_NORMAL; /* green */
+	case HOSTS_ATTR_WARN: return screen_sev_attr(s, SEV_WARN) | A_BOLD;
+	case HOSTS_ATTR_BAD: return screen_sev_attr(s, SEV_BAD);
+	case HOSTS_ATTR_DIM: return A_DIM;
+	case HOSTS_ATTR_SEL: return A_BOLD | A_REVERSE;
+	case HOSTS_ATTR_PROMPT: return A_BOLD | (s->colors ? (attr_t)COLOR_PAIR(PAIR_WARN) : A_UNDERLINE);
+	case HOSTS_ATTR_TEXT: break;
+	}
+	return A_NORMAL;
+}
+
+/* The hosts pane: a title line, then the lines panels/hosts laid out (sanitised there). */
+static void screen_draw_hosts(struct app *app, int y, int h, int width, time_t now)
+{
+	struct screen *s = app->screen;
+	char title[1200], safe[1600];
+	hosts_view_title(app->hosts, title, sizeof(title));
+	text_sanitize(title, strlen(title), safe, sizeof(safe));
+	screen_put(s, y, width, safe, A_BOLD | A_UNDERLINE);
+	if (h < 2)
+		return;
+	struct hosts_line *hl = xmalloc((size_t)(h - 1) * sizeof(*hl)); /* not `lines`: a term.h macro */
+	size_t n = hosts_view_render(app->hosts, width, h - 1, now, hl);
+	for (int r = 0; r < h - 1; r++) {
+		move(y + 1 + r, 0);
+		clrtoeol();
+		for (size_t k = 0; (size_t)r < n && k < hl[r].nseg; k++) {
+			const struct hosts_seg *g = &hl[r].seg[k];
+			attrset(screen_hosts_attr(s, g->attr));
+			addnstr(hl[r].text + g->off, g->len);
+		}
+		attrset(A_NORMAL);
+	}
+	free(hl);
+}
+
+/* The matrix or runbook view: a title line with its state, then the lines panels/matrix
+ * laid out, coloured by the health of the service they describe. */
+static void screen_draw_matrix(struct app *app, int y, int h, int width)
+{
+	struct screen *s = app->screen;
+	struct matrix_view *v = app->matrix;
+	/* Health is only measured once pods and workloads are listed: until then, unknown. */
+	static const enum kube_resource need[] = { KUBE_PODS, KUBE_DEPLOYMENTS, KUBE_STATEFULSETS };
+	bool listed = true;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		listed = listed && app->informers[need[i]] && informer_has_synced(app->informers[need[i]]);
+	matrix_view_set_listed(v, listed);
+	matrix_view_update(v, time(NULL));
+	char title[800], safe[1200];
+	matrix_view_status(v, title, sizeof(title));
+	text_sanitize(title, strlen(title), safe, sizeof(safe));
+	screen_put(s, y, width, safe, A_BOLD | A_UNDERLINE);
+	if (h < 2)
+		return;
+	struct matrix_row *rows = xmalloc((size_t)(h - 1) * sizeof(*rows));
+	size_t n = matrix_view_render(v, &app->keymap, width, h - 1, rows);
+	for (int r = 0; r < h - 1; r++) {
+		if ((size_t)r >= n) {
+			screen_put(s, y + 1 + r, width, "", A_NORMAL);
+			continue;
+		}
+		const struct matrix_row *row = &rows[r];
+		attr_t a = A_NORMAL;
+		if (row->heading)
+			a = A_BOLD;
+		else if (!row->plain && (row->state == HEALTH_DOWN || row->state == HEALTH_NOT_FOUND))
+			a = screen_sev_attr(s, SEV_BAD);
+		else if (!row->plain && row->state == HEALTH_DEGRADED)
+			a = screen_sev_attr(s, SEV_WARN);
+		else if (!row->plain && row->state == HEALTH_UNKNOWN)
+			a = A_DIM;
+		if (row->selected)
+			a |= A_REVERSE;
+		screen_put(s, y + 1 + r, width, row->text, a);
+	}
+	free(rows);
+}
+
+/* The action dialog or progress (panels/confirm), over the bottom of the main area. */
+static void screen_draw_actions(struct app *app, int top, int area, int width)
+{
+	struct screen *s = app->screen;
+	char dlg[24][CONFIRM_LINE];
+	size_t max = area > 24 ? 24 : (size_t)area;
+	size_t n = confirm_view(app, dlg, max);
+	if (n == 0)
+		return;
+	int y = top + area - (int)n;
+	for (size_t i = 0; i < n; i++) {
+		char safe[CONFIRM_LINE * 2];
+		text_sanitize(dlg[i], strlen(dlg[i]), safe, sizeof(safe));
+		screen_put(s, y + (int)i, width, safe, i == 0 ? (A_REVERSE | A_BOLD) : A_REVERSE);
+	}
+}
+
 static void screen_draw(struct app *app)
 {
 	struct screen *s = app->screen;
@@ -847,11 +1118,16 @@ static void screen_draw(struct app *app)
 			screen_draw_help(app, top, area, width);
 		} else if (app->describe) {
 			screen_draw_describe(app, top, area, width);
+		} else if (app->hosts_open && app->hosts && !app->logs) {
+			screen_draw_hosts(app, top, area, width, now);
 		} else if (app->logs) {
 			screen_draw_logs(app, top, area, width);
+		} else if (app->matrix_open && app->matrix) {
+			screen_draw_matrix(app, top, area, width);
 		} else {
 			screen_draw_dashboard(app, top, area, width, now);
 		}
+		screen_draw_actions(app, top, area, width);
 	}
 	if (height >= 2)
 		screen_draw_bottom(app, height - 1, width);
@@ -984,8 +1260,27 @@ static void screen_key(struct app *app, wint_t ch, bool is_key)
 		screen_resize(app);
 		return;
 	}
+	/* A hosts pane question (host key, passphrase) takes every key until answered. */
+	if (s->mode == MODE_NORMAL && app->hosts_open && app->hosts && !app->logs && !app->describe &&
+	    hosts_view_prompting(app->hosts)) {
+		int hk = -1;
+		if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER))
+			hk = '\n';
+		else if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8)))
+			hk = 127;
+		else if (!is_key)
+			hk = (int)ch;
+		hosts_view_key(app->hosts, hk);
+		s->dirty = true;
+		return;
+	}
 	if (s->mode == MODE_FILTER || s->mode == MODE_COMMAND) {
 		screen_prompt_key(app, ch, is_key);
+		return;
+	}
+	/* An action's dialog (panels/confirm) takes every key while it is open. */
+	if (confirm_key(app, (int)ch, is_key)) {
+		s->dirty = true;
 		return;
 	}
 	int key = (int)ch;

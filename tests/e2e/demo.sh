@@ -19,6 +19,18 @@ t_match "demo recorded the incident PID" '^[0-9]+$' "$incident"
 [ -n "$sim" ] && T_PIDS+=("$sim")   # stopped by the suite even if the demo fails to
 [ -n "$incident" ] && T_PIDS+=("$incident")
 if kill -0 "$sim" 2>/dev/null; then t_ok "simulator runs while the console does"; else t_fail "simulator runs while the console does"; fi
+# The two sshd "VMs" (scripts/demo-vms.sh) fill the hosts pane (key 5); their PIDs follow.
+vms=$(sed -n '3,$p' "$pidfile" 2>/dev/null)
+for p in $vms; do T_PIDS+=("$p"); done
+if [ -x /usr/sbin/sshd ]; then
+  tm_keys 5
+  if tm_wait 20 "binder-services  ok"; then t_ok "demo hosts pane: binder-services ok"
+  else t_fail "demo hosts pane: binder-services ok" "$(tm_screen)"; fi
+  if tm_wait 10 "build-server  ok"; then t_ok "demo hosts pane: build-server ok"
+  else t_fail "demo hosts pane: build-server ok" "$(tm_screen)"; fi
+  t_match "demo VMs: binder-services runs its pm2 services" 'binder-db-service +online' "$(tm_screen)"
+  tm_keys 1
+fi
 # The scripted incident turns the demo cluster red: a crash loop first, then a bad image tag.
 if tm_wait 30 "CrashLoopBackOff"; then t_ok "demo incident: a pod crash-loops"; else t_fail "demo incident: a pod crash-loops" "$(tm_screen)"; fi
 if tm_wait 30 "ImagePullBackOff"; then t_ok "demo incident: a bad image tag"; else
@@ -32,6 +44,9 @@ if kill -0 "$sim" 2>/dev/null; then t_fail "no simulator left behind" "$(ps -o p
 else t_ok "no simulator left behind"; fi
 if kill -0 "$incident" 2>/dev/null; then t_fail "no incident script left behind" "$(ps -o pid,cmd -p "$incident")"
 else t_ok "no incident script left behind"; fi
+left=""
+for p in $vms; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+t_eq "no demo VM (sshd) left behind" "" "$left"
 
 # Ctrl-C (a key in the console) ends it just as cleanly
 rm -f "$pidfile"

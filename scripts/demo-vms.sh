@@ -1,0 +1,161 @@
+#!/bin/bash
+# scripts/demo-vms.sh start DIR | stop DIR: two local "VMs" for `make demo` (runbook 002's
+# hosts), each a real OpenSSH server on 127.0.0.1 run as the current user:
+#   binder-services  pm2 (from build-node/, see scripts/deps.sh) managing two node processes
+#   build-server     a `docker` shim on its PATH that records its arguments in DIR/docker.log
+# start: generates throwaway host and client keys under DIR, a known_hosts that trusts them
+#   and a warroom config DIR/config.yaml; writes every PID it started to DIR/pids (one a
+#   line) and prints nothing else on success.  Exit 3 (with one line saying why) when
+#   sshd or ssh-keygen is not installed: the demo then runs without the VMs.
+# stop: kills those PIDs (and pm2's daemon, which forks away from us) and waits for them.
+# Nothing listens anywhere but 127.0.0.1; nothing outside DIR is written.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
+SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
+cmd=${1:-}
+dir=${2:-}
+if [ -z "$cmd" ] || [ -z "$dir" ]; then
+  echo "usage: scripts/demo-vms.sh start|stop DIR" >&2
+  exit 2
+fi
+case $dir in /*) ;; *) dir=$ROOT/$dir ;; esac
+PM2_BIN=${WARROOM_NODE_PREFIX:-$ROOT/build-node}/node_modules/.bin/pm2
+
+vms_stop() {
+  if [ -x "$PM2_BIN" ] && [ -d "$dir/pm2" ]; then
+    PM2_HOME=$dir/pm2 "$PM2_BIN" kill >/dev/null 2>&1
+  fi
+  [ -f "$dir/pids" ] || return 0
+  local p
+  while read -r p; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null
+  done <"$dir/pids"
+  while read -r p; do
+    [ -n "$p" ] || continue
+    for _ in $(seq 1 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+  done <"$dir/pids"
+  rm -f "$dir/pids"
+}
+
+if [ "$cmd" = stop ]; then
+  vms_stop
+  exit 0
+fi
+[ "$cmd" = start ] || { echo "demo-vms: unknown command '$cmd' (start, stop)" >&2; exit 2; }
+
+if [ ! -x "$SSHD_BIN" ] || ! command -v ssh-keygen >/dev/null 2>&1; then
+  echo "demo-vms: OpenSSH server not installed ($SSHD_BIN); no SSH hosts in the demo (apt-get install openssh-server)"
+  exit 3
+fi
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+mkdir -p "$dir" && chmod 700 "$dir" || exit 2
+: >"$dir/pids"
+trap 'vms_stop' ERR
+user=$(id -un)
+ssh-keygen -q -t ed25519 -N '' -C warroom-demo-client -f "$dir/id_ed25519" || exit 2
+cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
+chmod 600 "$dir/authorized_keys"
+[ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null
+: >"$dir/known_hosts"
+
+# vm_start NAME SETENV...: one sshd with its own host key, HOME and PATH; sets PORT.
+vm_start() {
+  local name=$1 setenv=$2
+  local d=$dir/$name
+  mkdir -p "$d/home" "$d/bin"
+  ssh-keygen -q -t ed25519 -N '' -C "warroom-demo-$name" -f "$d/host_key" || return 1
+  PORT=$(free_port)
+  cat >"$d/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+Port $PORT
+HostKey $d/host_key
+AuthorizedKeysFile $dir/authorized_keys
+PidFile $d/sshd.pid
+StrictModes no
+UsePAM no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowUsers $user
+SetEnv HOME=$d/home PATH=$d/bin:/usr/local/bin:/usr/bin:/bin $setenv
+EOF
+  "$SSHD_BIN" -D -e -f "$d/sshd_config" >"$d/sshd.log" 2>&1 &
+  echo $! >>"$dir/pids"
+  printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1,2 "$d/host_key.pub")" >>"$dir/known_hosts"
+  for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "demo-vms: sshd for $name did not start:" >&2
+  sed 's/^/  /' "$d/sshd.log" >&2
+  return 1
+}
+
+# binder-services: pm2 with the two services runbook 002 restarts.
+pm2_ok=0
+if [ -x "$PM2_BIN" ] && command -v node >/dev/null 2>&1; then
+  pm2_ok=1
+  mkdir -p "$dir/binder-services/bin" "$dir/pm2"
+  ln -sf "$PM2_BIN" "$dir/binder-services/bin/pm2"
+fi
+vm_start binder-services "PM2_HOME=$dir/pm2" || { vms_stop; exit 2; }
+port_services=$PORT
+if [ $pm2_ok = 1 ]; then
+  cat >"$dir/service.js" <<'EOF'
+// A stand-in for a binder service: stays up and logs now and then.
+const name = process.env.SERVICE_NAME || 'service';
+setInterval(() => console.log(`${name}: ok ${new Date().toISOString()}`), 5000);
+EOF
+  for svc in binder-db-service binder-logging-service; do
+    SERVICE_NAME=$svc PM2_HOME=$dir/pm2 HOME=$dir/binder-services/home \
+      "$PM2_BIN" start "$dir/service.js" --name "$svc" >/dev/null 2>&1 || pm2_ok=0
+  done
+fi
+
+# build-server: a docker shim that records what it was asked to do.
+mkdir -p "$dir/build-server/bin"
+cat >"$dir/build-server/bin/docker" <<EOF
+#!/bin/sh
+# demo docker shim: records its arguments, pretends to work.
+echo "docker \$*" >>"$dir/docker.log"
+echo "docker-gc (demo shim): nothing to remove"
+EOF
+chmod 755 "$dir/build-server/bin/docker"
+vm_start build-server "" || { vms_stop; exit 2; }
+port_build=$PORT
+
+checks_services="[df, load]"
+expect=""
+if [ $pm2_ok = 1 ]; then
+  checks_services="[df, pm2, load]"
+  expect="    expect_pm2: [binder-db-service, binder-logging-service]"
+fi
+cat >"$dir/config.yaml" <<EOF
+# Generated by scripts/demo-vms.sh: two local sshd "VMs" with throwaway keys.
+known_hosts: $dir/known_hosts
+interval: 10
+timeout: 5
+hosts:
+  - name: binder-services
+    address: 127.0.0.1
+    port: $port_services
+    user: $user
+    identity: $dir/id_ed25519
+    checks: $checks_services
+$expect
+  - name: build-server
+    address: 127.0.0.1
+    port: $port_build
+    user: $user
+    identity: $dir/id_ed25519
+    checks: [df, load]
+    actions: [docker-gc, docker-restart]
+EOF
+exit 0
