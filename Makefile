@@ -113,10 +113,13 @@ install: all
 	install -m 0755 $(BUILD)/warroom $(BUILD)/warroom-sim $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/warroom.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 man/warroom.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -d $(DESTDIR)$(PREFIX)/share/warroom/runbooks
+	install -m 0644 runbooks/*.yaml $(DESTDIR)$(PREFIX)/share/warroom/runbooks/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/warroom $(DESTDIR)$(PREFIX)/bin/warroom-sim \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/warroom.1 $(DESTDIR)$(PREFIX)/share/man/man5/warroom.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/warroom/runbooks
 
 # libFuzzer targets for the parsers of outside input (tests/fuzz/fuzz_*.c), each run for
 # FUZZ_TIME seconds from its seed corpus in tests/fuzz/corpus/NAME/.

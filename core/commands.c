@@ -174,7 +174,9 @@ const char *commands_arg_name(enum cmd_id id)
 	case CMD_DRAIN:
 		return "[NODE]";
 	case CMD_RED_BUTTON:
-		return "[--include-statefulsets]";
+		return "[-n NS] [--include-statefulsets]";
+	case CMD_RESTORE:
+		return "[-n NS]";
 	case CMD_SSH:
 		return "HOST df|pm2|refresh|ACTION [NAME]";
 	case CMD_SYMPTOM:

@@ -568,7 +568,7 @@ static int mx_service(const struct mx_reader *r, const json_t *arr, size_t idx, 
 		return -1;
 	char f[120];
 	snprintf(f, sizeof(f), "%s.name", what);
-	if (mx_string_at(r, o, "name", 0, f, true, &s->name) < 0)
+	if (mx_string_at(r, o, "name", 0, f, false, &s->name) < 0)
 		return -1;
 	if (!s->name)
 		return mx_fail(r, s->line, "%s: missing name", what);

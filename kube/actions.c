@@ -176,8 +176,14 @@ static void act_on_written(void *ud, const struct request_result *res)
 
 static void act_write_next(struct act *a)
 {
-	while (a->cur < a->last && a->items[a->cur].state != ACT_PENDING)
+	while (a->cur < a->last && a->items[a->cur].state != ACT_PENDING) {
+		struct act_item *sk = &a->items[a->cur];
+		if (sk->state == ACT_SKIPPED && !sk->reported) {
+			sk->reported = true; /* said once, so a --yes run shows what it left alone */
+			act_item_line(a, sk, "skipped");
+		}
 		a->cur++;
+	}
 	if (a->cur >= a->last) {
 		if (a->ops->next_phase && a->ops->next_phase(a))
 			return;

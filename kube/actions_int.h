@@ -20,6 +20,7 @@ struct act_item {
 	enum act_item_state state;
 	int tries;
 	int stage;           /* restore: 0 scale, 1 clear the annotation */
+	bool reported;       /* a skipped item's line was shown */
 };
 
 struct act;

@@ -4,6 +4,7 @@
 #include "ssh/hosts.h"
 
 #include "core/xalloc.h"
+#include "ssh/jump.h"
 #include "ssh/ssh_config.h"
 
 #include <stdarg.h>
@@ -30,6 +31,7 @@ struct host_entry {
 	char **identities;
 	size_t nidentities;
 	char *setup_error;       /* ~/.ssh/config problem or unsupported setting */
+	struct ssh_target *jump; /* ProxyJump hops (ssh/jump), NULL: direct */
 	enum check_cmd cmds[CMD_N];
 	size_t ncmds;
 	struct ssh_session *sess;
@@ -87,13 +89,22 @@ static void hosts_setup(struct hosts *h, struct host_entry *e, const struct host
 		e->setup_error = xstrdup(err);
 		memset(&sc, 0, sizeof(sc));
 	}
-	free(scpath);
 	e->st.address = xstrdup(sc.hostname ? sc.hostname : alias);
 	e->st.port = c->port ? c->port : sc.port ? sc.port : 22;
 	e->st.user = xstrdup(c->user ? c->user : sc.user ? sc.user : user);
 	const char *jump = c->jump ? c->jump : sc.proxy_jump;
-	if (jump && strcmp(jump, "none") != 0)
+	if (jump && strcmp(jump, "none") != 0) {
 		e->st.jump = xstrdup(jump);
+		struct jump_opts jo = {
+			.cfg = h->cfg, .ssh_config = scpath, .home = home, .local_user = user,
+			.known_hosts = h->known_hosts, .agent_socket = h->agent_socket,
+			.timeout_ms = (h->cfg->timeout_s > 0 ? h->cfg->timeout_s : CONFIG_DEFAULT_TIMEOUT) * 1000,
+		};
+		e->jump = jump_resolve(jump, &jo, err, sizeof(err));
+		if (!e->jump && !e->setup_error)
+			e->setup_error = xstrdup(err);
+	}
+	free(scpath);
 	if (c->identity) {
 		e->identities = xcalloc(1, sizeof(char *));
 		e->identities[e->nidentities++] = config_expand_path(c->identity, home);
@@ -131,7 +142,6 @@ static void hosts_setup(struct hosts *h, struct host_entry *e, const struct host
 	}
 	e->st.fail = SSH_OK;
 	snprintf(e->st.message, sizeof(e->st.message), "not polled yet");
-	(void)h;
 }
 
 struct hosts *hosts_new(struct loop *loop, const struct config *cfg, const struct hosts_opts *opts)
@@ -210,6 +220,7 @@ void hosts_free(struct hosts *h)
 			free(e->identities[k]);
 		free(e->identities);
 		free(e->setup_error);
+		jump_target_free(e->jump);
 		free(e->st.hostkey);
 		hosts_wipe(&e->passphrase);
 		hosts_wipe(&e->password);
@@ -397,7 +408,7 @@ static void hosts_on_probe(struct probe *p, void *ud)
 	hosts_complete(e);
 }
 
-/* A poll that cannot connect at all (setup error, jump host) ends from a 0 ms timer. */
+/* A poll that cannot connect at all (setup error) ends from a 0 ms timer. */
 static long hosts_on_kick(struct loop *loop, long long id, void *ud)
 {
 	(void)loop;
@@ -406,11 +417,7 @@ static long hosts_on_kick(struct loop *loop, long long id, void *ud)
 	e->kick_timer = 0;
 	hosts_clear_data(&e->st);
 	e->st.fail = SSH_FAIL_CONNECT;
-	if (e->setup_error)
-		snprintf(e->st.message, sizeof(e->st.message), "%s", e->setup_error);
-	else
-		snprintf(e->st.message, sizeof(e->st.message),
-			 "ProxyJump (via %s) is not supported yet", e->st.jump);
+	snprintf(e->st.message, sizeof(e->st.message), "%s", e->setup_error);
 	e->pending--;
 	hosts_complete(e);
 	return LOOP_TIMER_STOP;
@@ -428,7 +435,7 @@ void hosts_poll(struct hosts *h, size_t i)
 		const struct config_probe *p = e->st.probes[k].cfg;
 		e->probes[k] = probe_start(h->loop, p->host, p->port, timeout_ms, hosts_on_probe, e);
 	}
-	if (e->setup_error || e->st.jump) {
+	if (e->setup_error) {
 		e->kick_timer = loop_add_timer(h->loop, 0, hosts_on_kick, e);
 		return;
 	}
@@ -453,10 +460,6 @@ bool hosts_target(const struct hosts *h, size_t i, struct ssh_target *t, char *e
 		snprintf(err, cap, "%s", e->setup_error);
 		return false;
 	}
-	if (e->st.jump) {
-		snprintf(err, cap, "ProxyJump (via %s) is not supported yet", e->st.jump);
-		return false;
-	}
 	t->address = e->st.address;
 	t->port = e->st.port;
 	t->user = e->st.user;
@@ -468,6 +471,7 @@ bool hosts_target(const struct hosts *h, size_t i, struct ssh_target *t, char *e
 	t->passphrase = e->passphrase;
 	/* A password is only ever tried for hosts configured to allow it. */
 	t->password = e->st.cfg->password_auth ? e->password : NULL;
+	t->jump = e->jump;
 	return true;
 }
 

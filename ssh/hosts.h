@@ -15,8 +15,9 @@
  * pm2 processes missing (none online) or duplicated (more than one).
  * Host keys are never recorded here (unknown keys are a failure; the console asks).
  * Contract: the notify callback runs on the loop after each host's poll completes; status
- * pointers stay valid until hosts_free.  ProxyJump is not supported yet: such hosts fail
- * with a message saying so.  Secrets (hosts_set_passphrase/password) stay
+ * pointers stay valid until hosts_free.  ProxyJump (config `jump:` or ~/.ssh/config, chains
+ * "a,b" too) is resolved once by ssh/jump and handed to every session of the host (polls
+ * and actions) as ssh_target.jump.  Secrets (hosts_set_passphrase/password) stay
  * in memory only, are wiped when replaced or freed, and are used for that host alone.
  */
 #include "core/config.h"

@@ -5,6 +5,7 @@
 #include "ssh/session.h"
 
 #include "core/xalloc.h"
+#include "ssh/jump.h"
 #include "ssh/keyfile.h"
 #include "ssh/known_hosts.h"
 #include "ssh/resolve.h"
@@ -22,6 +23,8 @@
 enum ssh_state {
 	S_RESOLVE, S_CONNECT, S_HANDSHAKE, S_AUTH_LIST, S_AUTH_AGENT, S_AUTH_KEY,
 	S_AUTH_PASSWORD, S_AUTH_KBD, S_CHAN_OPEN, S_EXEC, S_READ, S_CLOSE, S_FREE_CHAN, S_DONE,
+	S_JUMP,                  /* waiting for the jump host's tunnel */
+	S_FWD_OPEN, S_PUMP,      /* a jump host's session: open the tunnel, then pump it */
 };
 
 static const char *const ssh_phase_names[] = {
@@ -30,7 +33,8 @@ static const char *const ssh_phase_names[] = {
 	[S_AUTH_KEY] = "authentication", [S_AUTH_PASSWORD] = "authentication",
 	[S_AUTH_KBD] = "authentication", [S_CHAN_OPEN] = "opening a channel for",
 	[S_EXEC] = "starting", [S_READ] = "reading the output of", [S_CLOSE] = "closing",
-	[S_FREE_CHAN] = "closing", [S_DONE] = "done",
+	[S_FREE_CHAN] = "closing", [S_DONE] = "done", [S_JUMP] = "jump host",
+	[S_FWD_OPEN] = "opening a tunnel", [S_PUMP] = "tunnel",
 };
 
 struct ssh_session {
@@ -75,6 +79,16 @@ struct ssh_session {
 	char *hostkey;
 	size_t hostkey_len;
 	int hostkey_type;
+	/* ProxyJump, this session reached through a jump host: */
+	struct ssh_target *jump_target; /* the hops (owned copy), NULL: direct */
+	struct ssh_session *jump;       /* the jump host's session while it runs */
+	bool via;                       /* the tunnel opened: failures read "via NAME: ..." */
+	/* ProxyJump, this session being a jump host: */
+	char *fwd_host;                 /* tunnel to fwd_host:fwd_port instead of commands */
+	int fwd_port;
+	bool tunnel_phase;              /* authenticated: failures are the tunnel's */
+	struct jump_pump *pump;
+	int pump_watched;
 };
 
 const char *ssh_fail_name(enum ssh_fail f)
@@ -111,6 +125,17 @@ static void ssh_teardown(struct ssh_session *s, bool polite)
 		loop_unwatch_fd(s->loop, s->fd);
 		s->watched = 0;
 	}
+	if (s->jump) {
+		ssh_session_free(s->jump);
+		s->jump = NULL;
+	}
+	if (s->pump) {
+		if (s->pump_watched)
+			loop_unwatch_fd(s->loop, jump_pump_fd(s->pump));
+		s->pump_watched = 0;
+		jump_pump_free(s->pump);
+		s->pump = NULL;
+	}
 	if (s->ssh && polite)
 		(void)libssh2_session_disconnect(s->ssh, "warroom: done");
 	if (s->fd >= 0)
@@ -140,6 +165,13 @@ static void ssh_teardown(struct ssh_session *s, bool polite)
 	}
 }
 
+/* What messages call the jump host of s. */
+static const char *ssh_jump_name(const struct ssh_session *s)
+{
+	const struct ssh_target *j = s->jump_target;
+	return j->name ? j->name : j->address;
+}
+
 /* Ends the session and calls done; the caller must return right after (done may free s). */
 static void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -152,6 +184,11 @@ static void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fm
 		va_start(ap, fmt);
 		vsnprintf(s->message, sizeof(s->message), fmt, ap);
 		va_end(ap);
+	}
+	if (fail != SSH_OK && s->via) {
+		char *msg = xasprintf("via %s: %s", ssh_jump_name(s), s->message);
+		snprintf(s->message, sizeof(s->message), "%s", msg);
+		free(msg);
 	}
 	ssh_teardown(s, fail == SSH_OK);
 	s->state = S_DONE;
@@ -177,7 +214,10 @@ static long ssh_on_timeout(struct loop *loop, long long id, void *ud)
 	struct ssh_session *s = ud;
 	s->timer = 0;
 	const char *phase = ssh_phase_names[s->state];
-	if (s->state == S_RESOLVE)
+	if (s->state == S_FWD_OPEN)
+		ssh_finish(s, SSH_FAIL_TIMEOUT, "%s port %d: no answer within %d s (opening a tunnel "
+			   "through %s)", s->fwd_host, s->fwd_port, s->timeout_ms / 1000, s->address);
+	else if (s->state == S_RESOLVE)
 		ssh_finish(s, SSH_FAIL_DNS, "DNS lookup of %s: no answer within %d s", s->address,
 			   s->timeout_ms / 1000);
 	else if (s->cmd_i < s->ncmds && s->state >= S_CHAN_OPEN)
@@ -193,7 +233,7 @@ static long ssh_on_timeout(struct loop *loop, long long id, void *ud)
 static void ssh_enter(struct ssh_session *s, enum ssh_state st)
 {
 	bool new_phase = st == S_RESOLVE || st == S_CONNECT || st == S_HANDSHAKE ||
-			 st == S_AUTH_LIST || st == S_CHAN_OPEN;
+			 st == S_AUTH_LIST || st == S_CHAN_OPEN || st == S_FWD_OPEN;
 	s->state = st;
 	if (!new_phase)
 		return;
@@ -214,8 +254,23 @@ static void ssh_watch(struct ssh_session *s, int events)
 {
 	if (events == s->watched)
 		return;
-	loop_watch_fd(s->loop, s->fd, events, ssh_on_fd, s);
+	if (events)
+		loop_watch_fd(s->loop, s->fd, events, ssh_on_fd, s);
+	else
+		loop_unwatch_fd(s->loop, s->fd);
 	s->watched = events;
+}
+
+/* The pump's end of the tunnel socketpair (a jump host's session). */
+static void ssh_watch_pump(struct ssh_session *s, int events)
+{
+	if (events == s->pump_watched)
+		return;
+	if (events)
+		loop_watch_fd(s->loop, jump_pump_fd(s->pump), events, ssh_on_fd, s);
+	else
+		loop_unwatch_fd(s->loop, jump_pump_fd(s->pump));
+	s->pump_watched = events;
 }
 
 /* After EAGAIN: wait for what libssh2 says it is blocked on. */
@@ -283,6 +338,23 @@ static void ssh_on_resolved(struct addrinfo *res, int gai_err, void *ud)
 	ssh_connect_next(s, 0);
 }
 
+/* The libssh2 session, created when the byte stream is there (a socket or a tunnel). */
+static bool ssh_lib_init(struct ssh_session *s)
+{
+	/* The abstract pointer lets the keyboard-interactive callback find s. */
+	s->ssh = libssh2_session_init_ex(NULL, NULL, NULL, s);
+	if (!s->ssh) {
+		ssh_finish(s, SSH_FAIL_CONNECT, "libssh2_session_init failed");
+		return false;
+	}
+	libssh2_session_set_blocking(s->ssh, 0);
+	char pref[256];
+	known_hosts_method_pref(s->ssh, s->known_hosts, s->address, s->port, pref, sizeof(pref));
+	if (pref[0])
+		(void)libssh2_session_method_pref(s->ssh, LIBSSH2_METHOD_HOSTKEY, pref);
+	return true;
+}
+
 /* The socket became writable in S_CONNECT: connected, or the next address. */
 static bool ssh_connected(struct ssh_session *s)
 {
@@ -291,17 +363,6 @@ static bool ssh_connected(struct ssh_session *s)
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err == 0) {
-		/* The abstract pointer lets the keyboard-interactive callback find s. */
-		s->ssh = libssh2_session_init_ex(NULL, NULL, NULL, s);
-		if (!s->ssh) {
-			ssh_finish(s, SSH_FAIL_CONNECT, "libssh2_session_init failed");
-			return false;
-		}
-		libssh2_session_set_blocking(s->ssh, 0);
-		char pref[256];
-		known_hosts_method_pref(s->ssh, s->known_hosts, s->address, s->port, pref, sizeof(pref));
-		if (pref[0])
-			(void)libssh2_session_method_pref(s->ssh, LIBSSH2_METHOD_HOSTKEY, pref);
 		ssh_enter(s, S_HANDSHAKE);
 		return true;
 	}
@@ -402,6 +463,92 @@ static void ssh_kbd_answer(const char *name, int name_len, const char *instructi
 			   int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
 			   LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract);
 
+/* ---- ProxyJump: this session reached through a jump host's session (ssh/jump) ---- */
+
+/* The jump host's tunnel is open: run this session over fd from the handshake on (the
+ * socketpair is writable at once, so the loop starts it). */
+static void ssh_on_jump_ready(struct ssh_session *s, int fd)
+{
+	s->fd = fd;
+	s->via = true;
+	ssh_enter(s, S_HANDSHAKE);
+	ssh_watch(s, LOOP_WRITE);
+}
+
+/* The jump host's session ended (it only ends by failing): so does this one, naming the
+ * hop.  Runs inside j's ssh_finish; finishing s frees j, which j's caller allows. */
+static void ssh_on_jump_done(struct ssh_session *j, void *ud)
+{
+	struct ssh_session *s = ud;
+	enum ssh_fail f = j->fail == SSH_OK ? SSH_FAIL_CONNECT : j->fail;
+	/* An encrypted key of the jump host: the console's passphrase prompt names it, and
+	 * the passphrase typed for this host is handed on to the jump hosts. */
+	if (j->fail == SSH_FAIL_AUTH && j->locked_identity && !s->locked_identity)
+		s->locked_identity = xstrdup(j->locked_identity);
+	if (j->tunnel_phase) {
+		s->via = true;
+		ssh_finish(s, f, "%s", j->message);
+	} else if (strncmp(j->message, "jump host ", 10) == 0) {
+		ssh_finish(s, f, "%s", j->message); /* a hop further back already named itself */
+	} else {
+		ssh_finish(s, f, "jump host %s: %s", ssh_jump_name(s), j->message);
+	}
+}
+
+/* A jump host's session, authenticated: the direct-tcpip channel to the target. */
+static bool ssh_fwd_open(struct ssh_session *s)
+{
+	s->chan = libssh2_channel_direct_tcpip_ex(s->ssh, s->fwd_host, s->fwd_port, "127.0.0.1", 22);
+	if (!s->chan) {
+		if (libssh2_session_last_errno(s->ssh) == LIBSSH2_ERROR_EAGAIN) {
+			ssh_wait(s);
+			return false;
+		}
+		/* libssh2 keeps the server's reason code, not its text: "connect failed" is
+		 * OpenSSH's answer to a refused, unreachable or unresolvable target. */
+		const char *why = ssh_lib_error(s);
+		if (strstr(why, "connect failed"))
+			ssh_finish(s, SSH_FAIL_REFUSED, "connection refused by %s port %d (%s: %s)",
+				   s->fwd_host, s->fwd_port, s->address, why);
+		else if (strstr(why, "prohibited"))
+			ssh_finish(s, SSH_FAIL_CONNECT, "%s does not allow a tunnel to %s port %d "
+				   "(AllowTcpForwarding?): %s", s->address, s->fwd_host, s->fwd_port, why);
+		else
+			ssh_finish(s, SSH_FAIL_CONNECT, "opening a tunnel to %s port %d: %s", s->fwd_host,
+				   s->fwd_port, why);
+		return false;
+	}
+	char err[256];
+	int peer = -1;
+	s->pump = jump_pump_new(s->ssh, s->chan, &peer, err, sizeof(err));
+	if (!s->pump) {
+		ssh_finish(s, SSH_FAIL_CONNECT, "tunnel to %s port %d: %s", s->fwd_host, s->fwd_port, err);
+		return false;
+	}
+	/* No deadline while tunnelling: the target's session keeps its own per phase. */
+	if (s->timer) {
+		loop_cancel_timer(s->loop, s->timer);
+		s->timer = 0;
+	}
+	s->state = S_PUMP;
+	ssh_on_jump_ready(s->ud, peer);
+	return true;
+}
+
+/* A jump host's session: moves what can move, then waits on both fds. */
+static void ssh_pump(struct ssh_session *s)
+{
+	int ssh_ev = 0, sock_ev = 0;
+	char err[256];
+	if (jump_pump_run(s->pump, &ssh_ev, &sock_ev, err, sizeof(err)) == JUMP_PUMP_ERROR) {
+		ssh_finish(s, SSH_FAIL_CONNECT, "tunnel to %s port %d: %s", s->fwd_host, s->fwd_port, err);
+		return;
+	}
+	/* CLOSED leaves both unwatched: the target's session ends on its own and frees us. */
+	ssh_watch(s, ssh_ev);
+	ssh_watch_pump(s, sock_ev);
+}
+
 /* One state-machine step; returns false when the caller must stop (waiting or done). */
 static bool ssh_advance(struct ssh_session *s)
 {
@@ -412,7 +559,16 @@ static bool ssh_advance(struct ssh_session *s)
 		return false;
 	case S_CONNECT:
 		return ssh_connected(s);
+	case S_JUMP:
+		return false;
+	case S_FWD_OPEN:
+		return ssh_fwd_open(s);
+	case S_PUMP:
+		ssh_pump(s);
+		return false;
 	case S_HANDSHAKE:
+		if (!s->ssh && !ssh_lib_init(s))
+			return false;
 		rc = libssh2_session_handshake(s->ssh, s->fd);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
@@ -535,6 +691,11 @@ static bool ssh_advance(struct ssh_session *s)
 			   s->auth_notes);
 		return false;
 	case S_CHAN_OPEN:
+		if (s->fwd_host) {
+			s->tunnel_phase = true;
+			ssh_enter(s, S_FWD_OPEN);
+			return true;
+		}
 		if (s->cmd_i >= s->ncmds) {
 			ssh_finish(s, SSH_OK, "ok");
 			return false;
@@ -661,9 +822,9 @@ static void ssh_step(struct ssh_session *s)
 		;
 }
 
-struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target *t,
-				      const char *const *cmds, size_t ncmds, ssh_done_fn done,
-				      void *ud)
+static struct ssh_session *ssh_session_new(struct loop *loop, const struct ssh_target *t,
+					   const char *const *cmds, size_t ncmds, ssh_done_fn done,
+					   void *ud)
 {
 	struct ssh_session *s = xcalloc(1, sizeof(*s));
 	s->loop = loop;
@@ -691,9 +852,36 @@ struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target
 	s->ud = ud;
 	s->fd = -1;
 	s->start_ms = loop_now_ms();
+	s->jump_target = jump_target_dup(t->jump);
 	snprintf(s->message, sizeof(s->message), "connecting");
-	ssh_enter(s, S_RESOLVE);
-	s->resolve = resolve_start(loop, s->address, s->port, ssh_on_resolved, s);
+	return s;
+}
+
+/* Resolves the address, or first brings up the jump host's session, whose tunnel to
+ * address:port then stands in for the TCP connection (its own jump: a chain). */
+static void ssh_begin(struct ssh_session *s)
+{
+	if (!s->jump_target) {
+		ssh_enter(s, S_RESOLVE);
+		s->resolve = resolve_start(s->loop, s->address, s->port, ssh_on_resolved, s);
+		return;
+	}
+	ssh_enter(s, S_JUMP);
+	struct ssh_session *j = ssh_session_new(s->loop, s->jump_target, NULL, 0, ssh_on_jump_done, s);
+	j->fwd_host = xstrdup(s->address);
+	j->fwd_port = s->port;
+	if (!j->passphrase && s->passphrase)
+		j->passphrase = xstrdup(s->passphrase);
+	s->jump = j;
+	ssh_begin(j);
+}
+
+struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target *t,
+				      const char *const *cmds, size_t ncmds, ssh_done_fn done,
+				      void *ud)
+{
+	struct ssh_session *s = ssh_session_new(loop, t, cmds, ncmds, done, ud);
+	ssh_begin(s);
 	return s;
 }
 
@@ -733,6 +921,8 @@ void ssh_session_free(struct ssh_session *s)
 	free(s->methods);
 	free(s->locked_identity);
 	free(s->hostkey);
+	jump_target_free(s->jump_target);
+	free(s->fwd_host);
 	free(s);
 }
 

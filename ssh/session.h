@@ -16,6 +16,14 @@
  * with SSH_FAIL_HOSTKEY_CHANGED.  Authentication: ssh-agent identities first (when
  * target.agent_socket is set), then the identity files without passphrase.  Nothing secret
  * is logged or kept.
+ * ProxyJump (target.jump): the jump host is connected and authenticated by a session of
+ * its own (same machine, same checks, its host key verified under its own name), which
+ * then opens a direct-tcpip channel to address:port (the name is resolved by the jump
+ * host) and pumps it to a socketpair; this session runs over the socketpair from the
+ * handshake on, its host key verified under target.address.  A jump host failure ends
+ * this session with the jump's failure kind and "jump host NAME: ..."; failures after
+ * the tunnel opened read "via NAME: ...".  Jump hosts get this target's passphrase when
+ * they have none (same user, usually the same key) but never its password.
  * Contract: the done callback runs exactly once, from a loop callback (never from inside
  * ssh_session_start), after which results stay readable until ssh_session_free.
  * ssh_session_free on a running session aborts it without calling done.
@@ -57,6 +65,11 @@ struct ssh_target {
 				  * deadline once a command started; cancel with _free */
 	const char *passphrase;  /* for encrypted identity files; NULL: none (never stored) */
 	const char *password;    /* password / keyboard-interactive answer, NULL: not tried */
+	/* ProxyJump (zero values: a direct connection): */
+	const struct ssh_target *jump; /* reach this host through a direct-tcpip channel of a
+				  * session to `jump` (which may have its own jump: chains) */
+	const char *name;        /* what messages call this host ("jump host NAME: ..."),
+				  * NULL: address */
 };
 
 struct ssh_result {
