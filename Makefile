@@ -128,19 +128,21 @@ FUZZ_CC    = clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,addre
 FUZZ_BIN   = $(BUILD)/fuzz
 fuzz:
 	@mkdir -p $(FUZZ_BIN)/corpus-text $(FUZZ_BIN)/corpus-podstatus $(FUZZ_BIN)/corpus-kubeconfig \
-	  $(FUZZ_BIN)/corpus-df $(FUZZ_BIN)/corpus-pm2 $(FUZZ_BIN)/corpus-logline
+	  $(FUZZ_BIN)/corpus-df $(FUZZ_BIN)/corpus-pm2 $(FUZZ_BIN)/corpus-logline $(FUZZ_BIN)/corpus-matrix
 	$(FUZZ_CC) tests/fuzz/fuzz_text.c tui/text.c -o $(FUZZ_BIN)/fuzz_text
 	$(FUZZ_CC) tests/fuzz/fuzz_podstatus.c kube/podstatus.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_podstatus
 	$(FUZZ_CC) tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/kubeconfig.c kube/kubeconfig_parse.c kube/credential.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_kubeconfig
 	$(FUZZ_CC) tests/fuzz/fuzz_df.c ssh/checks.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_df
 	$(FUZZ_CC) tests/fuzz/fuzz_pm2.c ssh/checks.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_pm2
 	$(FUZZ_CC) tests/fuzz/fuzz_logline.c kube/logsplit.c core/logbuf.c core/logview.c tui/text.c core/xalloc.c -o $(FUZZ_BIN)/fuzz_logline
+	$(FUZZ_CC) tests/fuzz/fuzz_matrix.c core/matrix.c core/symptom.c kube/yaml.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_matrix
 	$(FUZZ_BIN)/fuzz_text -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-text tests/fuzz/corpus/text
 	$(FUZZ_BIN)/fuzz_podstatus -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-podstatus tests/fuzz/corpus/podstatus
 	$(FUZZ_BIN)/fuzz_kubeconfig -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-kubeconfig tests/fuzz/corpus/kubeconfig
 	$(FUZZ_BIN)/fuzz_df -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-df tests/fuzz/corpus/df
 	$(FUZZ_BIN)/fuzz_pm2 -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-pm2 tests/fuzz/corpus/pm2
 	$(FUZZ_BIN)/fuzz_logline -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-logline tests/fuzz/corpus/logline
+	$(FUZZ_BIN)/fuzz_matrix -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-matrix tests/fuzz/corpus/matrix
 
 clean:
 	rm -rf build build-asan

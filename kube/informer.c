@@ -722,8 +722,9 @@ void informer_describe_sources(struct informer *const *infs, size_t n, long long
 		return;
 	buf[0] = '\0';
 	*bad = false;
-	/* Sources in the same state share one phrase ("pods,nodes reconnecting 3s"): after a
-	 * server restart they all are, and the line is narrow. */
+	/* Sources in the same state share one phrase ("pods,nodes reconnecting 3s"; more than
+	 * two are counted, "4 of 6 reconnecting 3s", and every one is "all"), so the state
+	 * fits an 80-column status line while the sources notice a lost server one by one. */
 	char desc[KUBE_NRESOURCES][128];
 	const struct informer *shown[KUBE_NRESOURCES];
 	size_t nshown = 0;
@@ -772,6 +773,8 @@ void informer_describe_sources(struct informer *const *infs, size_t n, long long
 		 * keeps the state itself within 80 columns. */
 		if (members == nsources && nsources > 1)
 			snprintf(names, sizeof(names), "all");
+		else if (members > 2)
+			snprintf(names, sizeof(names), "%zu of %zu", members, nsources);
 		int w = snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "", names, desc[i]);
 		if (w < 0 || (size_t)w >= len - used) {
 			used = strlen(buf);

@@ -51,7 +51,11 @@ t_match "the pods pane counts 10,000 pods" "Pods +10000 of 10000" "$scr"
 sim_stop
 if tm_wait 10 "reconnecting"; then t_ok "server gone: reconnecting shown"
 else t_fail "server gone: reconnecting shown" "$(tm_screen | head -1)"; fi
-t_match "server gone: the state is within 80 columns" "^ warroom +ctx:prod-eu +ns:all +all reconnecting" "$(tm_screen | head -1)"
+# The sources notice one by one ("pods,nodes …", "4 of 6 …"): the state is never cut.
+t_lacks "server gone: the state is not cut at 80 columns" "…" "$(tm_screen | head -1 | cut -c1-60)"
+if tm_wait 15 "all reconnecting"; then t_ok "server gone: every source reconnecting, said in 80 columns"
+else t_fail "server gone: every source reconnecting, said in 80 columns" "$(tm_screen | head -1)"; fi
+t_match "server gone: ctx, ns and state fit" "^ warroom +ctx:prod-eu +ns:all +all reconnecting" "$(tm_screen | head -1)"
 if tm_wait 15 "stale"; then t_ok "server gone: data marked stale"
 else t_fail "server gone: data marked stale" "$(tm_screen | head -1)"; fi
 t_match "stale with its age in seconds" "stale [0-9]+s" "$(tm_screen | head -1)"

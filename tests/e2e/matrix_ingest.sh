@@ -67,6 +67,12 @@ tm_keys Enter
 if tm_wait 10 "Runbook: "; then t_ok "Enter opens a runbook"; else t_fail "Enter opens a runbook" "$(tm_screen)"; fi
 t_contains "runbook lists steps with commands" "restart deployment/" "$(tm_screen)"
 t_contains "runbook names the escalation" "Release manager of the environment" "$(tm_screen)"
+# the key of a command a step names runs that step: l -> the step's logs command
+tm_keys l
+if tm_wait 10 "logs deployment/ingest/ingest-broker"; then t_ok "l in the runbook runs the step's logs command"; else
+  t_fail "l in the runbook runs the step's logs command" "$(tm_screen)"; fi
+tm_keys Escape
+if tm_wait 10 "Runbook: broker"; then t_ok "closing the logs returns to the runbook"; else t_fail "closing the logs returns to the runbook" "$(tm_screen)"; fi
 tm_keys Escape
 if tm_wait 10 "FAILING CHECKS"; then t_ok "Esc returns to the matrix"; else t_fail "Esc returns to the matrix" "$(tm_screen)"; fi
 tm_keys ':' 'symptom "Loading your submissions"' Enter

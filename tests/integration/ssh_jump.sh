@@ -30,6 +30,17 @@ REAL_SSHD=$SSHD_BIN
 SSHD_BIN=$T_TMP/sshd-debug sshd_start || { t_fail "bastion sshd starts"; t_done; }
 JUMP_PORT=$SSHD_PORT JUMP_PID=$SSHD_PID JUMP_LOG=$SSHD_LOG
 SSHD_BIN=$REAL_SSHD
+# The target's `pm2 jlist` prints 2 MB of JSON: the parsed table proves every byte came
+# through the tunnel in order (a lost byte breaks the JSON, or the SSH MAC first).
+mkdir -p "$T_TMP/bin"
+cat >"$T_TMP/bin/pm2" <<'EOF'
+#!/bin/sh
+printf '[{"name":"api","pm_id":0,"pm2_env":{"status":"online","restart_time":0,"pm_uptime":0,"pad":"'
+head -c 2000000 /dev/zero | tr '\0' x
+printf '"},"monit":{"cpu":0,"memory":0}},{"name":"after-2mb","pm_id":1,"pm2_env":{"status":"online","restart_time":7,"pm_uptime":0},"monit":{"cpu":0,"memory":0}}]\n'
+EOF
+chmod 755 "$T_TMP/bin/pm2"
+SSHD_SETENV="PATH=$T_TMP/bin:/usr/local/bin:/usr/bin:/bin"
 sshd_start "$SSHD_DIR/host_key2" || { t_fail "target sshd starts"; t_done; }
 TARGET_PORT=$SSHD_PORT
 t_ok "bastion on 127.0.0.1:$JUMP_PORT, target on 127.0.0.1:$TARGET_PORT"
@@ -73,7 +84,7 @@ hosts:
     port: $TARGET_PORT
     identity: $SSH_KEY
     jump: bastion
-    checks: [df]
+    checks: [df, pm2]
   - name: from-ssh-config
     address: inner-target
     checks: [df]
@@ -122,6 +133,7 @@ t_contains "bastion itself ok" "host bastion: ok" "$out"
 t_contains "target through the bastion ok" "host target: ok" "$out"
 t_match "target's df rows came through the tunnel" "^ +disk +[0-9]+% [a-z]+ .* / \\(" "$(section target)"
 # sshd logs the forward it opened for us: "target 127.0.0.1 port TARGET_PORT".
+t_match "2 MB of pm2 jlist came through byte for byte" "pm2 after-2mb: online, restarts 7" "$(section target)"
 t_match "bastion's sshd opened a direct-tcpip forward to the target" \
   "server_request_direct_tcpip: originator .* target 127\.0\.0\.1 port $TARGET_PORT" "$(cat "$JUMP_LOG")"
 t_contains "~/.ssh/config ProxyJump to an alias works" "host from-ssh-config: ok" "$out"
