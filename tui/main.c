@@ -470,16 +470,17 @@ int main(int argc, char **argv)
 			rc = main_fail("%s", "run: cannot be combined with --batch or -c");
 			goto out;
 		}
-	} else if (app.assume_yes) {
-		/* In the console every mutating command is confirmed by the operator. */
-		rc = main_fail("%s", "--yes only works with run (warroom run 'COMMAND' --yes)");
-		goto out;
+		/* A malformed command fails before anything is loaded or connected. */
 		struct command_call rcall;
 		char rerr[400];
 		if (commands_parse(run_line, &rcall, rerr, sizeof(rerr)) < 0) {
 			rc = main_fail("run: %s", rerr);
 			goto out;
 		}
+	} else if (app.assume_yes) {
+		/* In the console every mutating command is confirmed by the operator. */
+		rc = main_fail("%s", "--yes only works with run (warroom run 'COMMAND' --yes)");
+		goto out;
 	} else if (optind < argc) {
 		rc = main_fail("unexpected argument '%s' (see --help)", argv[optind]);
 		goto out;
