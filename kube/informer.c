@@ -661,27 +661,42 @@ static void informer_secs(long long ms, char *out, size_t cap)
 		snprintf(out, cap, "%lldh", s / 3600);
 }
 
-void informer_describe_state(const struct informer *inf, long long now_ms, char *buf, size_t len)
+/* What one source or a group of sources in the same state reads as. */
+struct informer_phrase {
+	enum informer_state state;
+	bool synced, retrying;
+	size_t items;         /* listing: items so far */
+	long long stale_ms;   /* the oldest data of the group */
+	long long retry_ms;   /* the soonest retry of the group */
+};
+
+static void informer_phrase_of(const struct informer *inf, long long now_ms,
+			       struct informer_phrase *ph)
 {
-	if (!len)
-		return;
+	ph->state = inf->state;
+	ph->synced = inf->synced;
+	ph->retrying = !inf->once && inf->retry_at;
+	ph->items = inf->listed_items;
+	ph->stale_ms = informer_stale_ms(inf, now_ms);
+	ph->retry_ms = informer_retry_in_ms(inf, now_ms);
+}
+
+static void informer_phrase_format(const struct informer_phrase *ph, char *buf, size_t len)
+{
 	char stale[48] = "", retry[32] = "";
-	long long st = informer_stale_ms(inf, now_ms);
-	if (st >= INFORMER_STALE_SHOWN_MS) {
+	if (ph->stale_ms >= INFORMER_STALE_SHOWN_MS) {
 		char t[24];
-		informer_secs(st, t, sizeof(t));
+		informer_secs(ph->stale_ms, t, sizeof(t));
 		snprintf(stale, sizeof(stale), ", stale %s", t);
 	}
-	long long r = informer_retry_in_ms(inf, now_ms);
 	/* Round up: "reconnecting 0s" would read as "never". */
-	informer_secs(r + 999, retry, sizeof(retry));
-	switch (inf->state) {
+	informer_secs(ph->retry_ms + 999, retry, sizeof(retry));
+	switch (ph->state) {
 	case INFORMER_LISTING:
-		snprintf(buf, len, "%s %zu%s", inf->synced ? "re-listing" : "listing", inf->listed_items,
-			 stale);
+		snprintf(buf, len, "%s %zu%s", ph->synced ? "re-listing" : "listing", ph->items, stale);
 		break;
 	case INFORMER_WATCHING:
-		if (st > 0 && stale[0])
+		if (ph->stale_ms > 0 && stale[0])
 			snprintf(buf, len, "connecting%s", stale);
 		else
 			snprintf(buf, len, "watching");
@@ -690,7 +705,7 @@ void informer_describe_state(const struct informer *inf, long long now_ms, char 
 		snprintf(buf, len, "reconnecting %s%s", retry, stale);
 		break;
 	case INFORMER_ERROR:
-		if (inf->once || !inf->retry_at)
+		if (!ph->retrying)
 			snprintf(buf, len, "error%s", stale);
 		else
 			snprintf(buf, len, "error, retry %s%s", retry, stale);
@@ -702,6 +717,15 @@ void informer_describe_state(const struct informer *inf, long long now_ms, char 
 		snprintf(buf, len, "?");
 		break;
 	}
+}
+
+void informer_describe_state(const struct informer *inf, long long now_ms, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	struct informer_phrase ph;
+	informer_phrase_of(inf, now_ms, &ph);
+	informer_phrase_format(&ph, buf, len);
 }
 
 /* Order in the status line: what needs attention first. */
@@ -722,18 +746,19 @@ void informer_describe_sources(struct informer *const *infs, size_t n, long long
 		return;
 	buf[0] = '\0';
 	*bad = false;
-	/* Sources in the same state share one phrase ("pods,nodes reconnecting 3s"; more than
-	 * two are counted, "4 of 6 reconnecting 3s", and every one is "all"), so the state
-	 * fits an 80-column status line while the sources notice a lost server one by one. */
-	char desc[KUBE_NRESOURCES][128];
+	/* Sources in the same state share one phrase with the soonest retry and the oldest
+	 * data of the group ("pods,nodes reconnecting 3s"; more than two are counted, "4 of 6
+	 * reconnecting 3s", and every one is "all"), so the state fits an 80-column status
+	 * line while the sources notice a lost server one by one. */
 	const struct informer *shown[KUBE_NRESOURCES];
-	size_t nshown = 0;
+	size_t nshown = 0, nsources = 0;
 	const char *error = NULL;
 	for (int rank = 0; rank <= 3; rank++) {
 		for (size_t i = 0; i < n; i++) {
 			const struct informer *inf = infs[i];
 			if (!inf || informer_rank(inf) != rank)
 				continue;
+			nsources++;
 			long long st = informer_stale_ms(inf, now_ms);
 			bool trouble = inf->state == INFORMER_ERROR || inf->state == INFORMER_RECONNECTING;
 			if (trouble || st >= INFORMER_STALE_SHOWN_MS)
@@ -742,40 +767,46 @@ void informer_describe_sources(struct informer *const *infs, size_t n, long long
 				error = inf->error;
 			bool live = (inf->state == INFORMER_WATCHING || inf->state == INFORMER_LISTED) &&
 				    st < INFORMER_STALE_SHOWN_MS;
-			if (live || nshown >= KUBE_NRESOURCES)
-				continue;
-			informer_describe_state(inf, now_ms, desc[nshown], sizeof(desc[nshown]));
-			shown[nshown++] = inf;
+			if (!live && nshown < KUBE_NRESOURCES)
+				shown[nshown++] = inf;
 		}
 	}
-	size_t nsources = 0;
-	for (size_t i = 0; i < n; i++)
-		nsources += infs[i] != NULL;
 	size_t used = 0;
+	bool done[KUBE_NRESOURCES] = {false};
 	for (size_t i = 0; i < nshown; i++) {
-		bool first = true;
-		for (size_t j = 0; j < i; j++)
-			first = first && strcmp(desc[j], desc[i]) != 0;
-		if (!first)
+		if (done[i])
 			continue;
+		struct informer_phrase ph;
+		informer_phrase_of(shown[i], now_ms, &ph);
 		char names[128] = "";
 		size_t nl = 0, members = 0;
 		for (size_t j = i; j < nshown; j++) {
-			if (strcmp(desc[j], desc[i]) != 0)
+			if (shown[j]->state != shown[i]->state)
 				continue;
+			done[j] = true;
 			members++;
+			if (j != i) {
+				struct informer_phrase other;
+				informer_phrase_of(shown[j], now_ms, &other);
+				if (other.stale_ms > ph.stale_ms)
+					ph.stale_ms = other.stale_ms;
+				if (other.retry_ms < ph.retry_ms)
+					ph.retry_ms = other.retry_ms;
+				ph.items += other.items;
+				ph.retrying = ph.retrying || other.retrying;
+			}
 			int w = snprintf(names + nl, sizeof(names) - nl, "%s%s", nl ? "," : "",
 					 decode_resource_name(shown[j]->resource));
 			if (w > 0 && (size_t)w < sizeof(names) - nl)
 				nl += (size_t)w;
 		}
-		/* Every source in one state (server down, 403 for all): "all error, retry 2s"
-		 * keeps the state itself within 80 columns. */
 		if (members == nsources && nsources > 1)
 			snprintf(names, sizeof(names), "all");
 		else if (members > 2)
 			snprintf(names, sizeof(names), "%zu of %zu", members, nsources);
-		int w = snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "", names, desc[i]);
+		char desc[128];
+		informer_phrase_format(&ph, desc, sizeof(desc));
+		int w = snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "", names, desc);
 		if (w < 0 || (size_t)w >= len - used) {
 			used = strlen(buf);
 			break;
