@@ -44,7 +44,7 @@ UNIT_BINS     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps demo check check-unit check-asan install uninstall clean distclean bench fuzz
+.PHONY: all deps demo check check-unit check-asan install uninstall clean distclean bench bench-soak fuzz
 all: $(BUILD)/warroom $(BUILD)/warroom-sim
 
 deps:
@@ -96,8 +96,15 @@ demo: deps all
 
 # Every suite (unit, simulator+kubectl integration, tmux end-to-end); last line is
 # "N passed, N failed" and the exit status is non-zero on any failure.
+# Then the hardening runs (issue 11): every fuzzer for CHECK_FUZZ_TIME seconds and the
+# ASan+UBSan build over CHECK_ASAN_SUITES (unit and integration by default, to keep the
+# whole of `make check` under 30 minutes on 2 cores; `make check-asan` runs every suite).
+CHECK_FUZZ_TIME   ?= 15
+CHECK_ASAN_SUITES ?= unit integration
 check: deps all tests
 	@BUILD=$(BUILD) tests/run
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(CHECK_FUZZ_TIME)
+	@$(MAKE) --no-print-directory check-asan ASAN_SUITES="$(CHECK_ASAN_SUITES)"
 
 check-unit: all tests
 	@BUILD=$(BUILD) tests/run unit
@@ -106,7 +113,7 @@ check-unit: all tests
 check-asan: deps
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all tests
-	@BUILD=build-asan WARROOM_SANITIZER=asan ASAN_OPTIONS=detect_leaks=1 tests/run
+	@BUILD=build-asan WARROOM_SANITIZER=asan ASAN_OPTIONS=detect_leaks=1 tests/run $(ASAN_SUITES)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
@@ -115,20 +122,35 @@ install: all
 	install -m 0644 man/warroom.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -d $(DESTDIR)$(PREFIX)/share/warroom/runbooks
 	install -m 0644 runbooks/*.yaml $(DESTDIR)$(PREFIX)/share/warroom/runbooks/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 completions/warroom.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/warroom
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/warroom $(DESTDIR)$(PREFIX)/bin/warroom-sim \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/warroom.1 $(DESTDIR)$(PREFIX)/share/man/man5/warroom.5
+	  $(DESTDIR)$(PREFIX)/share/man/man1/warroom.1 $(DESTDIR)$(PREFIX)/share/man/man5/warroom.5 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/warroom
 	rm -rf $(DESTDIR)$(PREFIX)/share/warroom/runbooks
+
+# Issue 10's seven benchmarks side by side with kubectl and parallel-ssh (bench/run; about
+# 6 minutes on 2 cores), written to bench/results.md.  bench-soak: the 10-minute --watch soak.
+bench: all
+	@scripts/deps.sh bench
+	@BUILD=$(BUILD) bench/run
+
+bench-soak: all
+	@BUILD=$(BUILD) bench/soak_watch.sh
 
 # libFuzzer targets for the parsers of outside input (tests/fuzz/fuzz_*.c), each run for
 # FUZZ_TIME seconds from its seed corpus in tests/fuzz/corpus/NAME/.
 FUZZ_TIME ?= 60
 FUZZ_CC    = clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BIN   = $(BUILD)/fuzz
+FUZZ_DECODE = kube/decode.c kube/decode_objects.c kube/podstatus.c core/model.c core/model_objects.c core/xalloc.c
 fuzz:
 	@mkdir -p $(FUZZ_BIN)/corpus-text $(FUZZ_BIN)/corpus-podstatus $(FUZZ_BIN)/corpus-kubeconfig \
-	  $(FUZZ_BIN)/corpus-df $(FUZZ_BIN)/corpus-pm2 $(FUZZ_BIN)/corpus-logline $(FUZZ_BIN)/corpus-matrix
+	  $(FUZZ_BIN)/corpus-df $(FUZZ_BIN)/corpus-pm2 $(FUZZ_BIN)/corpus-logline $(FUZZ_BIN)/corpus-matrix \
+	  $(FUZZ_BIN)/corpus-decode $(FUZZ_BIN)/corpus-status $(FUZZ_BIN)/corpus-watch \
+	  $(FUZZ_BIN)/corpus-config $(FUZZ_BIN)/corpus-keymap $(FUZZ_BIN)/corpus-credential
 	$(FUZZ_CC) tests/fuzz/fuzz_text.c tui/text.c -o $(FUZZ_BIN)/fuzz_text
 	$(FUZZ_CC) tests/fuzz/fuzz_podstatus.c kube/podstatus.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_podstatus
 	$(FUZZ_CC) tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/kubeconfig.c kube/kubeconfig_parse.c kube/credential.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_kubeconfig
@@ -136,6 +158,13 @@ fuzz:
 	$(FUZZ_CC) tests/fuzz/fuzz_pm2.c ssh/checks.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_pm2
 	$(FUZZ_CC) tests/fuzz/fuzz_logline.c kube/logsplit.c core/logbuf.c core/logview.c tui/text.c core/xalloc.c -o $(FUZZ_BIN)/fuzz_logline
 	$(FUZZ_CC) tests/fuzz/fuzz_matrix.c core/matrix.c core/symptom.c kube/yaml.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_matrix
+	$(FUZZ_CC) tests/fuzz/fuzz_decode.c $(FUZZ_DECODE) $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_decode
+	$(FUZZ_CC) tests/fuzz/fuzz_status.c $(FUZZ_DECODE) $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_status
+	$(FUZZ_CC) tests/fuzz/fuzz_watch.c kube/watch.c $(FUZZ_DECODE) $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_watch
+	$(FUZZ_CC) tests/fuzz/fuzz_config.c core/config.c kube/yaml.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_config
+	scripts/embed.sh keymap_default_text keymaps/default.keymap > $(FUZZ_BIN)/default_keymap.c
+	$(FUZZ_CC) tests/fuzz/fuzz_keymap.c keymaps/keymap.c core/commands.c core/xalloc.c $(FUZZ_BIN)/default_keymap.c $$(pkg-config --libs ncursesw) -o $(FUZZ_BIN)/fuzz_keymap
+	$(FUZZ_CC) tests/fuzz/fuzz_credential.c kube/credential.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_credential
 	$(FUZZ_BIN)/fuzz_text -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-text tests/fuzz/corpus/text
 	$(FUZZ_BIN)/fuzz_podstatus -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-podstatus tests/fuzz/corpus/podstatus
 	$(FUZZ_BIN)/fuzz_kubeconfig -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-kubeconfig tests/fuzz/corpus/kubeconfig
@@ -143,6 +172,12 @@ fuzz:
 	$(FUZZ_BIN)/fuzz_pm2 -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-pm2 tests/fuzz/corpus/pm2
 	$(FUZZ_BIN)/fuzz_logline -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-logline tests/fuzz/corpus/logline
 	$(FUZZ_BIN)/fuzz_matrix -max_total_time=$(FUZZ_TIME) $(FUZZ_BIN)/corpus-matrix tests/fuzz/corpus/matrix
+	@for t in decode status watch config keymap credential; do \
+	  echo "$(FUZZ_BIN)/fuzz_$$t -max_total_time=$(FUZZ_TIME)"; \
+	  $(FUZZ_BIN)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -rss_limit_mb=1024 \
+	    $(FUZZ_BIN)/corpus-$$t tests/fuzz/corpus/$$t 2>$(FUZZ_BIN)/log-$$t || \
+	    { tail -40 $(FUZZ_BIN)/log-$$t; echo "fuzz_$$t FAILED (log: $(FUZZ_BIN)/log-$$t)"; exit 1; }; \
+	done
 
 clean:
 	rm -rf build build-asan

@@ -13,6 +13,7 @@
 struct cfg_reader {
 	const struct yaml_doc *doc;
 	char **err;
+	struct config *c;        /* where warnings go */
 };
 
 static int cfg_fail(const struct cfg_reader *r, unsigned line, const char *fmt, ...)
@@ -37,9 +38,11 @@ static unsigned cfg_line(const struct cfg_reader *r, const json_t *parent, const
 	return yaml_doc_mark(r->doc, parent, key, i).line;
 }
 
-/* Refuses keys outside `allowed` (NULL-terminated), naming the first unknown one. */
-static int cfg_known_keys(const struct cfg_reader *r, const json_t *obj, const char *path,
-			  const char *const *allowed)
+/* Keys outside `allowed` (NULL-terminated): fatal, an error naming the first; else a
+ * warning with FILE:LINE in c->warnings, since a newer or misspelt key must not stop the
+ * console from starting. */
+static int cfg_check_keys(const struct cfg_reader *r, const json_t *obj, const char *path,
+			  const char *const *allowed, bool fatal)
 {
 	const char *key;
 	json_t *v;
@@ -47,11 +50,36 @@ static int cfg_known_keys(const struct cfg_reader *r, const json_t *obj, const c
 		bool ok = false;
 		for (const char *const *a = allowed; *a; a++)
 			ok = ok || strcmp(*a, key) == 0;
-		if (!ok)
+		if (!ok && fatal)
 			return cfg_fail(r, cfg_line(r, obj, key, 0), "%s%s%s: unknown key", path,
 					*path ? "." : "", key);
+		if (ok || r->c->nwarnings >= CONFIG_MAX_WARNINGS)
+			continue;
+		char shown[64];
+		snprintf(shown, sizeof(shown), "%s", key);
+		for (char *p = shown; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		r->c->warnings = xrealloc(r->c->warnings, (r->c->nwarnings + 1) * sizeof(char *));
+		r->c->warnings[r->c->nwarnings++] =
+			xasprintf("%s:%u: %s%s%s: unknown key (ignored)", yaml_doc_name(r->doc),
+				  cfg_line(r, obj, key, 0), path, *path ? "." : "", shown);
 	}
 	return 0;
+}
+
+static int cfg_known_keys(const struct cfg_reader *r, const json_t *obj, const char *path,
+			  const char *const *allowed)
+{
+	return cfg_check_keys(r, obj, path, allowed, false);
+}
+
+/* The strict form, for user action definitions: those run commands on hosts, so a
+ * misspelt key there (sudo, confirm) must stop the program rather than change what runs. */
+static int cfg_known_keys_strict(const struct cfg_reader *r, const json_t *obj, const char *path,
+				 const char *const *allowed)
+{
+	return cfg_check_keys(r, obj, path, allowed, true);
 }
 
 /* A word-like string: printable ASCII/UTF-8, no control bytes; `blanks` allows spaces. */
@@ -260,7 +288,7 @@ static int cfg_action(const struct cfg_reader *r, const json_t *arr, size_t i, c
 	snprintf(f[0], sizeof(f[0]), "%s.name", what);
 	snprintf(f[1], sizeof(f[1]), "%s.command", what);
 	snprintf(f[2], sizeof(f[2]), "%s.description", what);
-	if (cfg_known_keys(r, v, what, keys) < 0 ||
+	if (cfg_known_keys_strict(r, v, what, keys) < 0 ||
 	    cfg_string_at(r, v, "name", 0, f[0], false, &a->name) < 0 ||
 	    cfg_string_at(r, v, "command", 0, f[1], true, &a->command) < 0 ||
 	    cfg_string_at(r, v, "description", 0, f[2], true, &a->description) < 0 ||
@@ -328,8 +356,8 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 	const json_t *o = json_array_get(arr, i);
 	h->line = cfg_line(r, arr, NULL, i);
 	h->checks = CONFIG_CHECK_DF | CONFIG_CHECK_LOAD;
-	h->disk_warn = 85;
-	h->disk_crit = 95;
+	h->disk_warn = r->c->disk_warn;
+	h->disk_crit = r->c->disk_crit;
 	if (!json_is_object(o))
 		return cfg_fail(r, h->line, "%s: expected a map with at least 'name'", what);
 	static const char *const keys[] = { "name", "address", "port", "user", "identity", "jump",
@@ -394,6 +422,44 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 	return 0;
 }
 
+static int cfg_thresholds(const struct cfg_reader *r, const json_t *root, struct config *c)
+{
+	const json_t *t = json_object_get(root, "thresholds");
+	if (!t || json_is_null(t))
+		return 0;
+	if (!json_is_object(t))
+		return cfg_fail(r, cfg_line(r, root, "thresholds", 0),
+				"thresholds: expected a map (disk_warn, disk_crit)");
+	static const char *const keys[] = { "disk_warn", "disk_crit", NULL };
+	if (cfg_known_keys(r, t, "thresholds", keys) < 0 ||
+	    cfg_int(r, t, "disk_warn", "thresholds.disk_warn", 0, 100, &c->disk_warn) < 0 ||
+	    cfg_int(r, t, "disk_crit", "thresholds.disk_crit", 0, 100, &c->disk_crit) < 0)
+		return -1;
+	if (c->disk_warn > c->disk_crit)
+		return cfg_fail(r, cfg_line(r, t, "disk_warn", 0),
+				"thresholds: disk_warn %d is above disk_crit %d", c->disk_warn, c->disk_crit);
+	return 0;
+}
+
+static int cfg_colors(const struct cfg_reader *r, const json_t *root, struct config *c)
+{
+	char *v = NULL;
+	if (cfg_string_at(r, root, "colors", 0, "colors", false, &v) < 0)
+		return -1;
+	if (!v)
+		return 0;
+	static const char *const names[] = { "auto", "256", "16", "8", "none" };
+	int found = -1;
+	for (int i = 0; i < 5; i++)
+		if (strcmp(v, names[i]) == 0)
+			found = i;
+	free(v);
+	if (found < 0)
+		return cfg_fail(r, cfg_line(r, root, "colors", 0), "colors: expected auto, 256, 16, 8 or none");
+	c->colors = (enum config_colors)found;
+	return 0;
+}
+
 static int cfg_root(const struct cfg_reader *r, struct config *c)
 {
 	const json_t *root = yaml_doc_root(r->doc);
@@ -401,11 +467,19 @@ static int cfg_root(const struct cfg_reader *r, struct config *c)
 		return cfg_fail(r, 0, "empty config (expected a map with 'hosts')");
 	if (!json_is_object(root))
 		return cfg_fail(r, cfg_line(r, NULL, NULL, 0), "expected a map with 'hosts'");
-	static const char *const keys[] = { "known_hosts", "interval", "timeout", "hosts", NULL };
+	static const char *const keys[] = { "known_hosts", "interval", "timeout", "hosts", "audit_events",
+		"contexts", "matrix", "thresholds", "rotate", "stale_after", "colors", "keymap", NULL };
 	if (cfg_known_keys(r, root, "", keys) < 0 ||
+	    cfg_bool(r, root, "audit_events", "audit_events", &c->audit_events) < 0 ||
 	    cfg_string_at(r, root, "known_hosts", 0, "known_hosts", true, &c->known_hosts) < 0 ||
 	    cfg_int(r, root, "interval", "interval", 1, 86400, &c->interval_s) < 0 ||
-	    cfg_int(r, root, "timeout", "timeout", 1, 3600, &c->timeout_s) < 0)
+	    cfg_int(r, root, "timeout", "timeout", 1, 3600, &c->timeout_s) < 0 ||
+	    cfg_int(r, root, "rotate", "rotate", 1, 3600, &c->rotate_s) < 0 ||
+	    cfg_int(r, root, "stale_after", "stale_after", 1, 86400, &c->stale_after_s) < 0 ||
+	    cfg_strings(r, root, "contexts", "contexts", &c->contexts, &c->ncontexts) < 0 ||
+	    cfg_strings(r, root, "matrix", "matrix", &c->matrix_files, &c->nmatrix_files) < 0 ||
+	    cfg_string_at(r, root, "keymap", 0, "keymap", true, &c->keymap) < 0 ||
+	    cfg_thresholds(r, root, c) < 0 || cfg_colors(r, root, c) < 0)
 		return -1;
 	if (!c->known_hosts)
 		c->known_hosts = xstrdup("~/.ssh/known_hosts");
@@ -446,13 +520,32 @@ static int cfg_load(struct yaml_doc *doc, const char *path, struct config *out, 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
 	out->interval_s = CONFIG_DEFAULT_INTERVAL;
+	out->audit_events = true;
 	out->timeout_s = CONFIG_DEFAULT_TIMEOUT;
-	struct cfg_reader r = { .doc = doc, .err = err };
+	out->rotate_s = CONFIG_DEFAULT_ROTATE;
+	out->stale_after_s = CONFIG_DEFAULT_STALE;
+	out->disk_warn = 85;
+	out->disk_crit = 95;
+	struct cfg_reader r = { .doc = doc, .err = err, .c = out };
 	int rc = cfg_root(&r, out);
 	yaml_doc_free(doc);
 	if (rc < 0)
 		config_free(out);
 	return rc;
+}
+
+int config_user_path(char *out, size_t cap)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int w;
+	if (xdg && xdg[0] == '/') /* the XDG spec: a relative XDG_CONFIG_HOME is ignored */
+		w = snprintf(out, cap, "%s/warroom/config.yaml", xdg);
+	else if (home && home[0])
+		w = snprintf(out, cap, "%s/.config/warroom/config.yaml", home);
+	else
+		return -1;
+	return w < 0 || (size_t)w >= cap ? -1 : 0;
 }
 
 int config_load_file(const char *path, struct config *out, char **err)
@@ -512,6 +605,10 @@ void config_free(struct config *c)
 	free(c->hosts);
 	free(c->path);
 	free(c->known_hosts);
+	cfg_free_strv(c->contexts, c->ncontexts);
+	cfg_free_strv(c->matrix_files, c->nmatrix_files);
+	cfg_free_strv(c->warnings, c->nwarnings);
+	free(c->keymap);
 	memset(c, 0, sizeof(*c));
 }
 

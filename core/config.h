@@ -1,8 +1,17 @@
 #ifndef CORE_CONFIG_H
 #define CORE_CONFIG_H
-/* core/config: warroom's own YAML config file (`--config FILE`, warroom(5)).
+/* core/config: warroom's own YAML config file (`--config FILE`, else
+ * $XDG_CONFIG_HOME/warroom/config.yaml when it exists; warroom(5)).
  *
+ *   contexts: [dev, prod]             # kubeconfig contexts to watch (--watch)
+ *   matrix: [~/matrix/shop.yaml]      # service-to-symptom files (like --matrix FILE...)
+ *   thresholds: {disk_warn: 85, disk_crit: 95}   # defaults for every host's disks
+ *   rotate: 10                        # --watch: seconds per detail pane in rotation
+ *   stale_after: 30                   # --watch: seconds without news before "stale"
+ *   colors: auto                      # auto, 256, 16, 8 or none (monochrome)
+ *   keymap: ~/keys                    # user keymap (default $XDG_CONFIG_HOME/warroom/keymap)
  *   known_hosts: ~/.ssh/known_hosts   # default
+ *   audit_events: true                # false: mutating commands post no WarroomAction Event
  *   interval: 30                      # seconds between host polls (default 30)
  *   timeout: 10                       # seconds per SSH phase: connect, handshake, auth, command
  *   hosts:
@@ -31,8 +40,11 @@
  *           description: Start the health checker
  *
  * Contract: every key and value is checked where it enters; an error is one line
- * "FILE:LINE: hosts[3].port: expected an integer 1..65535" (unknown keys are errors, so a
- * typo never silently disables a check).  Paths are kept as written ("~/" expanded by
+ * "FILE:LINE: hosts[3].port: expected an integer 1..65535".  Unknown keys are not errors
+ * (a config written for a newer warroom still starts) but each is a warning
+ * "FILE:LINE: hosts[0].prot: unknown key (ignored)" in `warnings`, which callers print;
+ * except in a user action's definition ({name, command, sudo...}), which runs commands on
+ * a host: an unknown key there is an error.  Paths are kept as written ("~/" expanded by
  * config_expand_path when used).  No I/O besides reading the file.
  */
 #include <stdbool.h>
@@ -40,6 +52,11 @@
 
 enum config_check { CONFIG_CHECK_DF = 1, CONFIG_CHECK_PM2 = 2, CONFIG_CHECK_LOAD = 4 };
 enum { CONFIG_DEFAULT_INTERVAL = 30, CONFIG_DEFAULT_TIMEOUT = 10, CONFIG_MAX_HOSTS = 10000 };
+enum { CONFIG_DEFAULT_ROTATE = 10, CONFIG_DEFAULT_STALE = 30, CONFIG_MAX_WARNINGS = 100 };
+
+/* `colors:`: auto (what the terminal says), a forced palette size, or none. */
+enum config_colors { CONFIG_COLORS_AUTO, CONFIG_COLORS_256, CONFIG_COLORS_16, CONFIG_COLORS_8,
+		     CONFIG_COLORS_NONE };
 
 struct config_probe {
 	char *host;
@@ -94,7 +111,23 @@ struct config {
 	int timeout_s;
 	struct config_host *hosts;
 	size_t nhosts;
+	bool audit_events;       /* `audit_events: false`: no WarroomAction Events (default true) */
+	char **contexts;         /* `contexts:`, contexts to watch; none: NULL, 0 */
+	size_t ncontexts;
+	char **matrix_files;     /* `matrix:`, as written ("~/" not expanded) */
+	size_t nmatrix_files;
+	int disk_warn, disk_crit; /* thresholds: defaults for hosts (85 / 95) */
+	int rotate_s;            /* seconds per pane in --watch rotation (default 10) */
+	int stale_after_s;       /* seconds without news before a source is stale (default 30) */
+	enum config_colors colors;
+	char *keymap;            /* `keymap:` path as written, NULL: none */
+	char **warnings;         /* "FILE:LINE: x: unknown key (ignored)", at most 100 */
+	size_t nwarnings;
 };
+
+/* The default config path: $XDG_CONFIG_HOME/warroom/config.yaml, else
+ * $HOME/.config/warroom/config.yaml; -1 when neither is set.  Existence not checked. */
+int config_user_path(char *out, size_t cap);
 
 /* Loads and checks a config file.  0, or -1 with *err (malloc'd, "FILE:LINE: ..."). */
 int config_load_file(const char *path, struct config *out, char **err);

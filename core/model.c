@@ -22,6 +22,7 @@ static void model_pod_release(struct model_pod *p)
 	free(p->labels);
 	free(p->containers);
 	free(p->last_exit);
+	free(p->images);
 	free(p);
 }
 
@@ -79,6 +80,7 @@ static void model_pod_copy(struct model_pod *dst, const struct model_pod *src)
 	dst->labels = xstrdup(src->labels ? src->labels : "");
 	dst->containers = xstrdup(src->containers ? src->containers : "");
 	dst->last_exit = xstrdup(src->last_exit ? src->last_exit : "");
+	dst->images = xstrdup(src->images ? src->images : "");
 }
 
 void model_pod_upsert(struct model *m, const struct model_pod *p)

@@ -37,6 +37,8 @@ struct model_pod {
 	char *labels;         /* metadata.labels "k=v,k2=v2" in the server's order; "" if none */
 	char *containers;     /* spec.containers names in order, "app,sidecar"; "" if none */
 	char *last_exit;      /* newest lastState.terminated: "exit 1: message"; "" if none */
+	char *images;         /* spec.containers images in order, "repo:tag,repo2:tag"; "" if
+			       * none: what the pod runs (an old ReplicaSet's pod: the old tag) */
 	unsigned snap;        /* snapshot generation that last saw this pod */
 };
 

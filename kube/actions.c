@@ -575,6 +575,21 @@ static void act_on_delete_plan(struct act *a, const json_t *obj, const struct re
 	act_submit(a, eq, NULL);
 }
 
+/* Refuses a in read-only mode (audit "refused", ui->finished) and frees it.  The record
+ * names the object the arguments targeted (a->kind/a->name, when target_rc says they
+ * parsed), or for red-button/restore the namespace; never a request. */
+static void act_refuse(struct act *a, int target_rc)
+{
+	char target[600] = "";
+	if (target_rc == 0 && a->kind && a->name)
+		snprintf(target, sizeof(target), "%s/%s", a->kind, a->name);
+	else if ((a->id == CMD_RED_BUTTON || a->id == CMD_RESTORE) && a->ns)
+		snprintf(target, sizeof(target), "namespace/%s", a->ns);
+	const char *objects[] = { target };
+	request_allowed_objects(a->g, a->command, a->ns, objects, target[0] ? 1 : 0);
+	act_free(a);
+}
+
 void actions_start(struct request_gate *g, enum cmd_id id, const char *arg, const char *ns)
 {
 	struct act *a = xcalloc(1, sizeof(*a));
@@ -603,6 +618,20 @@ void actions_start(struct request_gate *g, enum cmd_id id, const char *arg, cons
 	static const char *const pods[] = { "pod", NULL };
 	static const char *const nodes[] = { "node", NULL };
 	int want = id == CMD_SCALE ? 2 : (id == CMD_RED_BUTTON || id == CMD_RESTORE) ? 0 : 1;
+	int rc = 0;
+	if (g->read_only) {
+		/* Read-only refuses first, before the rest of the arguments is judged and before
+		 * even the plan's GETs: a missing count or a typo still gets "refused".  The
+		 * refused line names the target the arguments gave, when they give one. */
+		if (n >= 1 && (id == CMD_SCALE || id == CMD_RESTART))
+			rc = act_target(a, words[0], NULL, workloads, err, sizeof(err));
+		else if (n >= 1 && id == CMD_DELETE)
+			rc = act_target(a, words[0], "pod", pods, err, sizeof(err));
+		else if (n >= 1 && cluster)
+			rc = act_target(a, words[0], "node", nodes, err, sizeof(err));
+		act_refuse(a, rc);
+		return;
+	}
 	if (n != want) {
 		static const char *const usage[] = {
 			[CMD_SCALE] = "scale KIND/NAME N", [CMD_RESTART] = "restart KIND/NAME",
@@ -617,7 +646,6 @@ void actions_start(struct request_gate *g, enum cmd_id id, const char *arg, cons
 		act_fail(a, "%s: %s does not apply here", name, a->force ? "--force" : "--include-statefulsets");
 		return;
 	}
-	int rc = 0;
 	if (id == CMD_SCALE || id == CMD_RESTART)
 		rc = act_target(a, words[0], NULL, workloads, err, sizeof(err));
 	else if (id == CMD_DELETE)
@@ -636,11 +664,6 @@ void actions_start(struct request_gate *g, enum cmd_id id, const char *arg, cons
 			return;
 		}
 		a->value = v;
-	}
-	/* Read-only refuses here, before even the plan's GETs. */
-	if (!request_allowed(g, a->command, a->ns)) {
-		act_free(a);
-		return;
 	}
 	char *path;
 	switch (id) {

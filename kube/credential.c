@@ -476,6 +476,16 @@ static bool cred_header_safe(const char *s)
 	return true;
 }
 
+/* A field of the plugin's output as it may be quoted in a message: messages are one line
+ * that reaches the status line and stderr, so text with controls (newlines, escapes) is
+ * not quoted at all (found by tests/fuzz/fuzz_credential). */
+static const char *cred_quotable(const char *s)
+{
+	if (!s)
+		return "(missing)";
+	return cred_header_safe(s) ? s : "(not printable)";
+}
+
 int cred_parse(const char *name, const char *want, const char *text, size_t len,
 	       struct kube_credential *out, char **err)
 {
@@ -508,10 +518,10 @@ int cred_parse(const char *name, const char *want, const char *text, size_t len,
 				 "object", name);
 	else if (!api || strcmp(api, want) != 0)
 		*err = xasprintf("exec plugin \"%s\": apiVersion %.80s does not match the requested "
-				 "%s", name, api ? api : "(missing)", want);
+				 "%s", name, cred_quotable(api), want);
 	else if (!kind || strcmp(kind, "ExecCredential") != 0)
 		*err = xasprintf("exec plugin \"%s\": kind %.80s is not ExecCredential", name,
-				 kind ? kind : "(missing)");
+				 cred_quotable(kind));
 	else if (!json_is_object(st))
 		*err = xasprintf("exec plugin \"%s\": printed no status", name);
 	else if (!token && !cert)

@@ -114,6 +114,16 @@ void decode_pod_extra(const json_t *pod, struct model_pod *out, char *labels, si
 	out->last_exit = last_exit;
 }
 
+void decode_pod_images(const json_t *pod, struct model_pod *out, char *images, size_t icap)
+{
+	images[0] = '\0';
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c)
+		decode_append(images, icap, ",", decode_str(c, "image"));
+	out->images = images;
+}
+
 /* ROLES as kubectl prints them: node-role.kubernetes.io/ROLE labels and the older
  * kubernetes.io/role=ROLE label, sorted, comma-joined; "<none>" without any. */
 static void decode_node_roles(const json_t *labels, char *out, size_t cap)

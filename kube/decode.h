@@ -54,6 +54,9 @@ int decode_node(const json_t *node, struct model_node *out);
  * newest container termination "exit 1: message" (lastState.terminated). */
 void decode_pod_extra(const json_t *pod, struct model_pod *out, char *labels, size_t lcap,
 		      char *containers, size_t ccap, char *last_exit, size_t ecap);
+/* The drift pane's field: spec.containers images "repo:tag,..." written to images (cut at
+ * icap) and pointed to from out->images. */
+void decode_pod_images(const json_t *pod, struct model_pod *out, char *images, size_t icap);
 
 /* Parses a list page of resource r (kind checked) and upserts every item; as above. */
 int decode_list(enum kube_resource r, const char *buf, size_t len, struct model *m,

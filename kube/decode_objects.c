@@ -224,11 +224,12 @@ int decode_apply(enum kube_resource r, const json_t *obj, bool deleted, struct m
 	switch (r) {
 	case KUBE_PODS: {
 		struct model_pod p;
-		char labels[2048], containers[512], last_exit[512];
+		char labels[2048], containers[512], last_exit[512], images[1024];
 		if (decode_pod(obj, &p) < 0)
 			return -1;
 		decode_pod_extra(obj, &p, labels, sizeof(labels), containers, sizeof(containers),
 				 last_exit, sizeof(last_exit));
+		decode_pod_images(obj, &p, images, sizeof(images));
 		model_pod_upsert(m, &p);
 		break;
 	}

@@ -1,6 +1,7 @@
 /* kube/informer: see informer.h. */
 #include "kube/informer.h"
 
+#include "core/trace.h"
 #include "core/xalloc.h"
 #include "kube/watch.h"
 
@@ -336,6 +337,7 @@ static void informer_list_done(void *ud, const struct http_result *res)
 	inf->in_snapshot = false;
 	inf->cont[0] = '\0';
 	snprintf(inf->rv, sizeof(inf->rv), "%s", meta.resource_version);
+	trace_mark("synced", inf->path);
 	inf->synced = true;
 	inf->stale_since_ms = 0;
 	inf->error[0] = '\0';
@@ -423,6 +425,8 @@ static bool informer_watch_line(void *ud, const char *line, size_t len)
 	case WATCH_MODIFIED:
 	case WATCH_DELETED:
 	case WATCH_BOOKMARK:
+		if (ev.type != WATCH_BOOKMARK)
+			trace_mark("event", ev.rv[0] ? ev.rv : NULL);
 		if (ev.rv[0])
 			snprintf(inf->rv, sizeof(inf->rv), "%s", ev.rv);
 		inf->stream_events++;

@@ -110,9 +110,11 @@ static void request_end(struct request_op *op, const char *result, const char *e
 static const char request_refusal[] =
 	"read-only mode (started with --read-only): nothing was sent to the cluster";
 
-/* Ends an action that never got an op of its own (audited only when `mutates`). */
-static void request_end_early(struct request_gate *g, const char *command, const char *ns, bool mutates,
-			      const char *result, const char *error)
+/* Ends an action that never got an op of its own (audited only when `mutates`), naming
+ * the objects its arguments targeted (none: nobjects 0). */
+static void request_end_early(struct request_gate *g, const char *command, const char *ns,
+			      const char *const *objects, size_t nobjects, bool mutates, const char *result,
+			      const char *error)
 {
 	struct request_op *op = xcalloc(1, sizeof(*op));
 	op->g = g;
@@ -121,26 +123,35 @@ static void request_end_early(struct request_gate *g, const char *command, const
 	op->a.command = op->command;
 	op->ns = ns ? xstrdup(ns) : NULL;
 	op->a.ns = op->ns;
+	op->objects = request_dup_list(objects, nobjects);
+	op->a.objects = (const char *const *)op->objects;
+	op->a.nobjects = nobjects;
 	request_end(op, result, error);
 }
 
 bool request_allowed(struct request_gate *g, const char *command, const char *ns)
 {
+	return request_allowed_objects(g, command, ns, NULL, 0);
+}
+
+bool request_allowed_objects(struct request_gate *g, const char *command, const char *ns,
+			     const char *const *objects, size_t nobjects)
+{
 	if (!g->read_only)
 		return true;
-	request_end_early(g, command, ns, true, "refused", request_refusal);
+	request_end_early(g, command, ns, objects, nobjects, true, "refused", request_refusal);
 	return false;
 }
 
 void request_fail_early(struct request_gate *g, const char *command, const char *ns, const char *err)
 {
-	request_end_early(g, command, ns, false, "failed", err);
+	request_end_early(g, command, ns, NULL, 0, false, "failed", err);
 }
 
 void request_report_early(struct request_gate *g, const char *command, const char *ns, const char *result,
 			  const char *msg)
 {
-	request_end_early(g, command, ns, false, result, msg);
+	request_end_early(g, command, ns, NULL, 0, false, result, msg);
 }
 
 struct request_op *request_submit(struct request_gate *g, const struct request_action *a,
@@ -277,6 +288,16 @@ static void request_on_done(void *ud, const struct http_result *hr)
 		const char *m = json_string_value(json_object_get(j, "message"));
 		if (m)
 			snprintf(message, sizeof(message), "%s", m);
+		/* The first cause says which: for a 429 eviction, the PodDisruptionBudget that
+		 * blocks it ("The disruption budget web-pdb needs 2 healthy pods ..."). */
+		const json_t *causes = json_object_get(json_object_get(j, "details"), "causes");
+		const char *cause = json_string_value(json_object_get(json_array_get(causes, 0), "message"));
+		if (cause && cause[0] && !strstr(message, cause)) {
+			size_t len = strlen(message);
+			if (len && message[len - 1] == '.')
+				message[--len] = '\0'; /* "budget.: The ..." reads badly */
+			snprintf(message + len, sizeof(message) - len, "%s%s", len ? ": " : "", cause);
+		}
 		json_decref(j);
 	}
 	struct request_result res = {

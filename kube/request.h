@@ -86,6 +86,10 @@ void request_decide(struct request_op *op, bool yes);
 /* Checks the read-only refusal alone, for a command that first needs GETs to build its
  * plan: refused -> audit "refused", ui->finished, false. */
 bool request_allowed(struct request_gate *g, const char *command, const char *ns);
+/* The same, recording in the "refused" audit line the objects the command named in its
+ * arguments ("deployment/web", "node/n1"; copied), found without any request. */
+bool request_allowed_objects(struct request_gate *g, const char *command, const char *ns,
+			     const char *const *objects, size_t nobjects);
 
 /* An action that failed before it could be submitted (bad target, its plan's GET
  * failed): ui->finished with result "failed" and err; nothing was attempted, so nothing

@@ -192,10 +192,12 @@ void confirm_start(struct app *app, enum cmd_id id, const char *arg)
 	char full[600];
 	snprintf(full, sizeof(full), "%s", arg);
 	bool needs_target = id != CMD_RED_BUTTON && id != CMD_RESTORE;
-	if (needs_target && confirm_count_words(arg) == 0 && !app->gate.read_only) {
+	/* Read-only still takes the selection, so the refusal's audit line names the object
+	 * the key was pressed on; with nothing selected it is refused all the same. */
+	if (needs_target && confirm_count_words(arg) == 0) {
 		char sel[400];
 		confirm_selection(app, id, sel, sizeof(sel));
-		if (!sel[0]) {
+		if (!sel[0] && !app->gate.read_only) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "%s: select a %s first, or type ':%s %s'", commands_table[id].name,
 				 id == CMD_DELETE ? "pod" : id == CMD_SCALE || id == CMD_RESTART ? "workload" : "node or pod",

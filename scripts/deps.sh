@@ -7,6 +7,8 @@ set -eu
 pkgs="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev libssh2-1-dev
 libyaml-dev libmicrohttpd-dev libcmocka-dev tmux openssl ca-certificates curl procps man-db
 openssh-server openssh-client"
+# `deps.sh bench` (make bench): also the peers and meters of bench/run.
+[ "${1:-}" = bench ] && pkgs="$pkgs pssh time valgrind strace"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

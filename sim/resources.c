@@ -31,6 +31,10 @@ static const struct sim_resource_info sim_resources[SIM_RES_COUNT] = {
 			  RW_VERBS, "cj", "all", "status"},
 	[SIM_PDBS] = {SIM_PDBS, "poddisruptionbudgets", "poddisruptionbudget",
 		      "PodDisruptionBudget", "policy", "v1", true, RW_VERBS, "pdb", "", "status"},
+	/* Served for Helm's release records (owner=helm labels), which warroom's drift
+	 * pane reads; the sim's secrets hold no real data. */
+	[SIM_SECRETS] = {SIM_SECRETS, "secrets", "secret", "Secret", "", "v1", true, RW_VERBS, "",
+			 "", ""},
 };
 
 const struct sim_resource_info *sim_resource(enum sim_res id)

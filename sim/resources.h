@@ -19,6 +19,7 @@ enum sim_res {
 	SIM_JOBS,
 	SIM_CRONJOBS,
 	SIM_PDBS,
+	SIM_SECRETS,
 	SIM_RES_COUNT
 };
 

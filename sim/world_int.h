@@ -151,6 +151,9 @@ json_t *world_pod_status(struct sim_world *w, const json_t *pod, const struct wo
 
 /* world_scenario.c */
 void world_settle(struct sim_world *w, time_t when);
+/* Puts a Helm 3 release Secret (owner=helm, name, status, version labels) into the store. */
+void world_put_helm_release(struct sim_world *w, const char *ns, const char *name, int version,
+			    const char *status, time_t when);
 
 /* world_controller.c: one reconcile pass (store lock HELD). */
 void world_reconcile(struct sim_world *w, double now);

@@ -34,6 +34,25 @@ static void world_put_ns(struct sim_world *w, const char *name, time_t created)
 		store_put(w->sim->store, SIM_NAMESPACES, world_make_namespace(name, created));
 }
 
+/* A Helm 3 release record: a Secret sh.helm.release.v1.NAME.vN labelled owner=helm with
+ * the release's name, status and version (the payload is a placeholder: nobody decodes
+ * it here). */
+void world_put_helm_release(struct sim_world *w, const char *ns, const char *name, int version,
+			    const char *status, time_t when)
+{
+	char sname[300], ver[16], ts[40], mod[32];
+	snprintf(sname, sizeof(sname), "sh.helm.release.v1.%s.v%d", name, version);
+	snprintf(ver, sizeof(ver), "%d", version);
+	snprintf(mod, sizeof(mod), "%lld", (long long)when);
+	world_time_str(when, ts, sizeof(ts));
+	store_put(w->sim->store, SIM_SECRETS,
+		  json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s}},s:s,s:{s:s}}",
+			    "apiVersion", "v1", "kind", "Secret", "metadata", "name", sname,
+			    "namespace", ns, "creationTimestamp", ts, "labels", "owner", "helm",
+			    "name", name, "status", status, "version", ver, "modifiedAt", mod,
+			    "type", "helm.sh/release.v1", "data", "release", "c2ltdWxhdGVk"));
+}
+
 static void world_put_service(struct sim_world *w, const char *ns, const char *name, int port,
 			      const char *ip, time_t created)
 {
@@ -232,6 +251,13 @@ int world_load_default(struct sim_world *w, char *err, size_t errlen)
 			    "managed-services-api", "namespace", "managed-services", "spec",
 			    "minAvailable", 2, "selector", "matchLabels", "app",
 			    "managed-services-api", "status"));
+	/* Helm releases: managed-services-api upgraded cleanly (v1 superseded by v2), the
+	 * ingest chart's last upgrade failed (v4 deployed, v5 failed). */
+	world_put_helm_release(w, "managed-services", "managed-services-api", 1, "superseded",
+			       deployed - 7 * DAY);
+	world_put_helm_release(w, "managed-services", "managed-services-api", 2, "deployed", deployed);
+	world_put_helm_release(w, "ingest", "ingest-stack", 4, "deployed", deployed - 30 * DAY);
+	world_put_helm_release(w, "ingest", "ingest-stack", 5, "failed", deployed - 2 * HOUR);
 	world_settle(w, deployed + 40);
 	store_unlock(s);
 	return 0;

@@ -5,6 +5,7 @@
 #include "ssh/session.h"
 
 #include "core/xalloc.h"
+#include "ssh/agent_probe.h"
 #include "ssh/jump.h"
 #include "ssh/keyfile.h"
 #include "ssh/known_hosts.h"
@@ -21,7 +22,7 @@
 #include <unistd.h>
 
 enum ssh_state {
-	S_RESOLVE, S_CONNECT, S_HANDSHAKE, S_AUTH_LIST, S_AUTH_AGENT, S_AUTH_KEY,
+	S_RESOLVE, S_CONNECT, S_HANDSHAKE, S_AUTH_LIST, S_AUTH_PROBE, S_AUTH_AGENT, S_AUTH_KEY,
 	S_AUTH_PASSWORD, S_AUTH_KBD, S_CHAN_OPEN, S_EXEC, S_READ, S_CLOSE, S_FREE_CHAN, S_DONE,
 	S_JUMP,                  /* waiting for the jump host's tunnel */
 	S_FWD_OPEN, S_PUMP,      /* a jump host's session: open the tunnel, then pump it */
@@ -29,7 +30,8 @@ enum ssh_state {
 
 static const char *const ssh_phase_names[] = {
 	[S_RESOLVE] = "DNS lookup", [S_CONNECT] = "connect", [S_HANDSHAKE] = "handshake",
-	[S_AUTH_LIST] = "authentication", [S_AUTH_AGENT] = "authentication",
+	[S_AUTH_LIST] = "authentication", [S_AUTH_PROBE] = "authentication",
+	[S_AUTH_AGENT] = "authentication",
 	[S_AUTH_KEY] = "authentication", [S_AUTH_PASSWORD] = "authentication",
 	[S_AUTH_KBD] = "authentication", [S_CHAN_OPEN] = "opening a channel for",
 	[S_EXEC] = "starting", [S_READ] = "reading the output of", [S_CLOSE] = "closing",
@@ -64,6 +66,7 @@ struct ssh_session {
 	int watched;             /* events currently watched on fd, 0 when none */
 	LIBSSH2_SESSION *ssh;
 	LIBSSH2_CHANNEL *chan;
+	struct agent_probe *probe; /* S_AUTH_PROBE: is the agent answering? */
 	LIBSSH2_AGENT *agent;
 	struct libssh2_agent_publickey *agent_id;
 	int requeue;             /* S_READ: rounds taken on queued data without progress */
@@ -140,6 +143,8 @@ static void ssh_teardown(struct ssh_session *s, bool polite)
 		(void)libssh2_session_disconnect(s->ssh, "warroom: done");
 	if (s->fd >= 0)
 		shutdown(s->fd, SHUT_RDWR);
+	agent_probe_free(s->probe);
+	s->probe = NULL;
 	if (s->agent) {
 		libssh2_agent_disconnect(s->agent);
 		libssh2_agent_free(s->agent);
@@ -463,6 +468,29 @@ static void ssh_kbd_answer(const char *name, int name_len, const char *instructi
 			   int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
 			   LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract);
 
+/* The agent probe is over: an agent that answered goes to libssh2, anything else is noted
+ * and the identity files are next.  Runs from a loop callback. */
+static void ssh_on_agent_probe(struct agent_probe *p, enum agent_probe_result r, const char *why,
+			       void *ud)
+{
+	struct ssh_session *s = ud;
+	agent_probe_free(p);
+	s->probe = NULL;
+	if (r == AGENT_PROBE_OK)
+		s->state = ssh_agent_open(s) ? S_AUTH_AGENT : S_AUTH_KEY;
+	else {
+		/* Unreachable reasons name the socket path, which would crowd the short
+		 * notes; the other reasons are short and say what the agent did. */
+		if (r == AGENT_PROBE_UNREACHABLE)
+			ssh_note(s, "agent not reachable");
+		else
+			ssh_note(s, "agent %s: %s", r == AGENT_PROBE_SILENT ? "not answering" :
+				 "not an ssh-agent", why);
+		s->state = S_AUTH_KEY;
+	}
+	ssh_step(s);
+}
+
 /* ---- ProxyJump: this session reached through a jump host's session (ssh/jump) ---- */
 
 /* The jump host's tunnel is open: run this session over fd from the handshake on (the
@@ -607,9 +635,23 @@ static bool ssh_advance(struct ssh_session *s)
 				   s->address, methods);
 			return false;
 		}
-		s->state = ssh_agent_open(s) ? S_AUTH_AGENT : S_AUTH_KEY;
-		return true;
+		if (!s->agent_socket || !*s->agent_socket) {
+			s->state = S_AUTH_KEY;
+			return true;
+		}
+		/* libssh2 talks to the agent on a blocking socket: a hung agent would freeze
+		 * the loop, so it is only used once it answered a probe of our own, within a
+		 * third of the phase (a local agent answers in milliseconds), leaving the rest
+		 * for the identity files. */
+		s->state = S_AUTH_PROBE;
+		ssh_watch(s, 0);
+		s->probe = agent_probe_start(s->loop, s->agent_socket,
+					     s->timeout_ms / 3 < 2000 ? s->timeout_ms / 3 : 2000,
+					     ssh_on_agent_probe, s);
+		return false;
 	}
+	case S_AUTH_PROBE:
+		return false;
 	case S_AUTH_AGENT:
 		rc = libssh2_agent_userauth(s->agent, s->user, s->agent_id);
 		if (rc == LIBSSH2_ERROR_EAGAIN)

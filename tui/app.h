@@ -26,6 +26,7 @@ enum { APP_PANE_PODS, APP_PANE_NODES, APP_PANE_WORKLOADS, APP_PANE_EVENTS, APP_N
 
 struct screen;
 struct actions_ui;
+struct timeline_console;
 
 struct app {
 	/* Options, validated by main() where they enter. */
@@ -81,6 +82,8 @@ struct app {
 	bool dry_run;            /* --dry-run */
 	bool assume_yes;         /* --yes (warroom run only) */
 	struct actions_ui *actions; /* the console's action dialog and progress (panels/confirm) */
+	/* The incident timeline and its recorder (panels/timeline), NULL when not recording. */
+	struct timeline_console *timeline;
 	long frames;             /* frames drawn */
 	bool quit;
 	int exit_code;

@@ -2,6 +2,7 @@
  * and a binary min-heap of timers ordered by (due time, sequence number). */
 #include "tui/loop.h"
 
+#include "core/trace.h"
 #include "core/xalloc.h"
 
 #include <errno.h>
@@ -247,6 +248,7 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 	/* Timers that fired may have changed what the caller waits for (loop_run_once used
 	 * by hand): collect ready fds without sleeping, so the caller can look again. */
 	int rc = poll(loop->pfds, (nfds_t)n, ran > 0 ? 0 : loop_poll_timeout(loop, max_wait_ms));
+	trace_mark("wake", NULL);
 	if (rc < 0) {
 		if (errno == EINTR && loop->on_interrupt) {
 			loop->on_interrupt(loop, loop->on_interrupt_ud);
@@ -258,6 +260,8 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 		short re = loop->pfds[i].revents;
 		if (!re)
 			continue;
+		if (loop->pfds[i].fd == 0) /* the terminal: input latency starts here */
+			trace_mark("input", NULL);
 		rc--;
 		/* The watcher may have been removed or replaced by an earlier callback. */
 		struct loop_watcher *w = loop_find_watcher(loop, loop->pfds[i].fd);

@@ -7,11 +7,14 @@
 #include "kube/kubeconfig.h"
 #include "kube/informer.h"
 #include "panels/confirm.h"
+#include "panels/drift.h"
+#include "panels/timeline.h"
 #include "ssh/hosts.h"
 #include "tui/app.h"
 #include "tui/run.h"
 #include "tui/screen.h"
 #include "tui/text.h"
+#include "tui/watch.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -35,6 +38,7 @@ static void main_usage(FILE *out)
 	      "       warroom [connection options] [-n NAMESPACE | -A] run 'COMMAND'\n"
 	      "       warroom --batch --panel matrix [--matrix FILE]... [connection options]\n"
 	      "       warroom [--matrix FILE]... [connection options] check\n"
+	      "       warroom --watch [--context NAME]... [--rotate SECONDS] [--matrix FILE]... [--config FILE]\n"
 	      "\n"
 	      "connection (as kubectl; default: $KUBECONFIG, else ~/.kube/config, else in-cluster):\n"
 	      "  --kubeconfig FILE       kubeconfig file to use (alone)\n"
@@ -48,7 +52,8 @@ static void main_usage(FILE *out)
 	      "  -n, --namespace NS      show namespace NS (default: the context's, else all)\n"
 	      "  -A, --all-namespaces    show all namespaces\n"
 	      "  -c, --command COMMAND   run COMMAND at start-up (e.g. -c nodes)\n"
-	      "  --keymap FILE           key bindings added to the default keymap\n"
+	      "  --keymap FILE           key bindings added to the default keymap (default:\n"
+	      "                          $XDG_CONFIG_HOME/warroom/keymap when it exists)\n"
 	      "  --batch                 print panels as plain text and exit\n"
 	      "  --panel NAME            panel for --batch: pods (default), nodes, workloads, events,\n"
 	      "                          hosts (SSH hosts of --config; alone, no cluster needed),\n"
@@ -63,6 +68,8 @@ static void main_usage(FILE *out)
 	      "  --read-only             never send anything but GET: every mutating command is refused\n"
 	      "  --dry-run               mutating commands only ask the server (dryRun=All)\n"
 	      "  --yes                   with run: do not ask for confirmation\n"
+	      "  --watch                 the read-only wall screen; --context is repeatable there\n"
+	      "  --rotate SECONDS        --watch: page through unhealthy objects every SECONDS (10)\n"
 	      "  --exit-after-frames N   quit after drawing N frames (also WARROOM_EXIT_AFTER_FRAMES)\n"
 	      "  --help, --version\n",
 	      out);
@@ -253,8 +260,14 @@ static void main_on_hosts(void *ud)
 static int main_console(struct app *app)
 {
 	char err[600];
-	if (screen_start(app, err, sizeof(err)) < 0)
+	/* The incident timeline records from start-up; without a state directory the
+	 * console still runs (said before curses takes the terminal). */
+	if (timeline_console_start(app, err, sizeof(err)) < 0)
+		fprintf(stderr, "warroom: timeline off: %s\n", err);
+	if (screen_start(app, err, sizeof(err)) < 0) {
+		timeline_console_stop(app);
 		return main_fail("%s", err);
+	}
 	confirm_console_init(app);
 	struct informer_config cfg = main_informer_config(app, false);
 	for (size_t r = 0; r < KUBE_NRESOURCES; r++)
@@ -264,24 +277,23 @@ static int main_console(struct app *app)
 	if (!app->quit)
 		loop_run(app->loop);
 	confirm_free(app);
+	timeline_console_stop(app);
 	screen_stop(app);
 	return app->exit_code;
 }
 
-/* Text needs a UTF-8 locale to reach the terminal intact (the sanitiser emits UTF-8). */
+/* The user's locale as it is: forcing UTF-8 on a terminal that is not would print
+ * garbage.  In a locale that is not UTF-8 the console draws ASCII (tui/term). */
 static void main_setup_locale(void)
 {
 	setlocale(LC_ALL, "");
-	const char *cs = nl_langinfo(CODESET);
-	if (!cs || strcmp(cs, "UTF-8") != 0)
-		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
 enum {
 	OPT_SERVER = 256, OPT_TOKEN_FILE, OPT_BATCH, OPT_PANEL, OPT_EXIT_FRAMES, OPT_KEYMAP,
 	OPT_CA, OPT_INSECURE, OPT_VERSION, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER, OPT_USER,
 	OPT_TOKEN, OPT_CONFIG, OPT_READ_ONLY, OPT_YES, OPT_DRY_RUN,
-	OPT_MATRIX,
+	OPT_MATRIX, OPT_WATCH, OPT_ROTATE,
 };
 
 int main(int argc, char **argv)
@@ -310,6 +322,8 @@ int main(int argc, char **argv)
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "watch", no_argument, NULL, OPT_WATCH },
+		{ "rotate", required_argument, NULL, OPT_ROTATE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app app;
@@ -330,9 +344,14 @@ int main(int argc, char **argv)
 	bool hosts_panel = false;
 	app.startup_cmds = xcalloc((size_t)argc + 1, sizeof(*app.startup_cmds));
 	/* --matrix FILE... (repeatable), `--panel matrix` and `warroom check` (panels/matrix). */
-	bool matrix_panel = false, check_mode = false;
+	bool matrix_panel = false, check_mode = false, drift_panel = false;
 	app.matrix_files = xcalloc((size_t)argc + 1, sizeof(*app.matrix_files));
 	app.argv0 = argv[0];
+	/* --watch (tui/watch): every --context given is watched side by side. */
+	bool watch_mode = false;
+	long rotate_s = 10;
+	const char **watch_contexts = xcalloc((size_t)argc + 1, sizeof(*watch_contexts));
+	size_t nwatch_contexts = 0;
 	const char *env_frames = getenv("WARROOM_EXIT_AFTER_FRAMES");
 	if (env_frames && env_frames[0]) {
 		app.exit_after_frames = main_parse_count(env_frames, "WARROOM_EXIT_AFTER_FRAMES: '%s' is not a count", &ok);
@@ -364,6 +383,17 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CONTEXT:
 			app.kflags.context = optarg;
+			watch_contexts[nwatch_contexts++] = optarg;
+			break;
+		case OPT_WATCH:
+			watch_mode = true;
+			break;
+		case OPT_ROTATE:
+			rotate_s = main_parse_count(optarg, "--rotate: '%s' is not a number of seconds", &ok);
+			if (!ok) {
+				rc = 2;
+				goto out;
+			}
 			break;
 		case OPT_CLUSTER:
 			app.kflags.cluster = optarg;
@@ -420,8 +450,12 @@ int main(int argc, char **argv)
 				matrix_panel = true;
 				break;
 			}
-			if (run_pane_index(optarg) < 0) {
-				rc = main_fail("--panel: unknown panel '%s' (pods, nodes, workloads, events)", optarg);
+			if (strcmp(optarg, "drift") == 0) {
+				drift_panel = true;
+				break;
+			}
+			if (run_pane_index(optarg) < 0 && strcmp(optarg, "timeline") != 0) {
+				rc = main_fail("--panel: unknown panel '%s' (pods, nodes, workloads, events, timeline)", optarg);
 				goto out;
 			}
 			panels[npanels++] = optarg;
@@ -485,12 +519,36 @@ int main(int argc, char **argv)
 		rc = main_fail("unexpected argument '%s' (see --help)", argv[optind]);
 		goto out;
 	}
+	char defconfig[4096];
+	if (!config_file && config_user_path(defconfig, sizeof(defconfig)) == 0 &&
+	    access(defconfig, F_OK) == 0)
+		config_file = defconfig; /* $XDG_CONFIG_HOME/warroom/config.yaml (warroom(5)) */
 	if (config_file) {
 		char *cerr = NULL;
 		if (config_load_file(config_file, &config, &cerr) < 0) {
 			rc = main_fail("--config: %s", cerr);
 			free(cerr);
 			goto out;
+		}
+		for (size_t i = 0; i < config.nwarnings; i++)
+			fprintf(stderr, "warroom: config: warning: %s\n", config.warnings[i]);
+		/* Files named in the config stand in for options not given; "~/" is expanded
+		 * in place so config_free frees them. */
+		if (!app.nmatrix_files && config.nmatrix_files) {
+			app.matrix_files = xrealloc(app.matrix_files,
+						    (config.nmatrix_files + 1) * sizeof(*app.matrix_files));
+			for (size_t i = 0; i < config.nmatrix_files; i++) {
+				char *x = config_expand_path(config.matrix_files[i], NULL);
+				free(config.matrix_files[i]);
+				config.matrix_files[i] = x;
+				app.matrix_files[app.nmatrix_files++] = x;
+			}
+		}
+		if (!keymap_file && config.keymap) {
+			char *x = config_expand_path(config.keymap, NULL);
+			free(config.keymap);
+			config.keymap = x;
+			keymap_file = x;
 		}
 	}
 	if (hosts_panel) {
@@ -518,6 +576,17 @@ int main(int argc, char **argv)
 		}
 		app.kflags.token = app.token;
 	}
+	if (watch_mode) {
+		if (batch || run_line || check_mode || app.nstartup || npanels || app.dry_run) {
+			rc = main_fail("%s", "--watch cannot be combined with --batch, run, check, -c, --panel or --dry-run");
+			goto out;
+		}
+		rc = watch_main(&app, watch_contexts, nwatch_contexts, &config, rotate_s);
+		goto out;
+	} else if (nwatch_contexts > 1 && !(batch && drift_panel && npanels == 0 && !matrix_panel)) {
+		rc = main_fail("%s", "--context given more than once: only --watch and --batch --panel drift follow several contexts");
+		goto out;
+	}
 	char connerr[2048];
 	conn = main_load_conn(&app.kflags, connerr, sizeof(connerr));
 	if (!conn) {
@@ -531,11 +600,14 @@ int main(int argc, char **argv)
 
 	keymap_init(&app.keymap);
 	char err[700];
+	int kmrc = 0;
 	if (keymap_parse(&app.keymap, keymap_default_text, "default.keymap", err, sizeof(err)) < 0 ||
-	    (keymap_file && keymap_load_file(&app.keymap, keymap_file, err, sizeof(err)) < 0)) {
+	    (kmrc = keymap_load_user(&app.keymap, keymap_file, err, sizeof(err))) < 0) {
 		rc = main_fail("keymap: %s", err);
 		goto out;
 	}
+	if (kmrc > 0) /* bad lines are skipped, the rest loads; '?' lists them too */
+		fprintf(stderr, "warroom: keymap: warning: %s\n", err);
 	for (size_t i = 0; i < app.nstartup; i++) {
 		struct command_call call;
 		if (commands_parse(app.startup_cmds[i], &call, err, sizeof(err)) < 0) {
@@ -561,6 +633,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		request_gate_init(&app.gate, app.loop, app.http, app.server, &app.audit, app.read_only, app.dry_run);
+		if (config_file)
+			app.gate.events = config.audit_events; /* warroom(5) audit_events */
 	}
 	model_init(&app.model);
 	pane_init(&app.panes[APP_PANE_PODS], &pane_pods_ops);
@@ -573,13 +647,19 @@ int main(int argc, char **argv)
 	} else if (run_line) {
 		rc = run_command(&app, run_line);
 	} else if (batch) {
-		if (npanels == 0 && !matrix_panel)
+		if (npanels == 0 && !matrix_panel && !drift_panel)
 			panels[npanels++] = "pods";
 		rc = npanels ? main_batch(&app, panels, npanels) : 0;
 		if (rc == 0 && matrix_panel) {
 			if (npanels)
 				fputc('\n', stdout);
 			rc = run_matrix(&app, MATRIX_RUN_TABLE, NULL);
+		}
+		if (rc == 0 && drift_panel) {
+			if (npanels || matrix_panel)
+				fputc('\n', stdout);
+			/* Two --context: each side gets its own connection (panels/drift). */
+			rc = drift_run_panel(&app, watch_contexts, nwatch_contexts);
 		}
 	} else {
 		/* The hosts pane polls the config's SSH hosts on the console's loop. */
@@ -616,6 +696,7 @@ out:
 	free(app.ns);
 	free(app.startup_cmds);
 	free(panels);
+	free(watch_contexts);
 	config_free(&config);
 	return rc;
 }

@@ -3,6 +3,7 @@
 
 #include "core/xalloc.h"
 #include "panels/confirm.h"
+#include "panels/timeline.h"
 #include "tui/text.h"
 
 #include <stdarg.h>
@@ -120,6 +121,9 @@ int run_panels(struct app *app, const char *const *names, size_t n)
 {
 	bool want[KUBE_NRESOURCES] = { false };
 	for (size_t i = 0; i < n; i++) {
+		/* The timeline is read from the state directory, not listed from the cluster. */
+		if (strcmp(names[i], "timeline") == 0)
+			continue;
 		int idx = run_pane_index(names[i]);
 		if (idx < 0)
 			return run_fail("unknown panel '%s' (pods, nodes, workloads, events)", names[i]);
@@ -132,6 +136,12 @@ int run_panels(struct app *app, const char *const *names, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			fputc('\n', stdout);
+		if (strcmp(names[i], "timeline") == 0) {
+			rc = timeline_run_panel(app);
+			if (rc)
+				return rc;
+			continue;
+		}
 		pane_print_table(&app->panes[run_pane_index(names[i])], &app->model, now, stdout);
 	}
 	return fflush(stdout) == 0 ? 0 : 2;

@@ -94,7 +94,6 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("hosts:\n  - name: a\n    port: 70000\n", "w.yaml:3: hosts[0].port: expected an integer 1..65535");
-	expect_error("hosts:\n  - name: a\n    prot: 22\n", "w.yaml:3: hosts[0].prot: unknown key");
 	expect_error("hosts:\n  - address: x\n", "w.yaml:2: hosts[0]: missing 'name'");
 	expect_error("hosts:\n  - name: a\n  - name: a\n", "w.yaml:3: hosts[1]: name 'a' already used by hosts[0] (line 2)");
 	expect_error("hosts:\n  - name: a\n    checks: [df, dsk]\n", "w.yaml:3: hosts[0].checks[1]: unknown check 'dsk'");
@@ -114,11 +113,81 @@ static void test_errors(void **state)
 	free(err);
 }
 
+/* The console-wide settings, and unknown keys: warnings with FILE:LINE, never fatal. */
+static void test_settings_and_warnings(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"contexts: [dev, prod]\n"
+		"matrix: ~/m/shop.yaml\n"
+		"thresholds: {disk_warn: 70, disk_crit: 80}\n"
+		"rotate: 5\n"
+		"stale_after: 20\n"
+		"colors: 16\n"
+		"keymap: ~/my keys\n"
+		"colour: red\n"
+		"hosts:\n"
+		"  - name: a\n"
+		"    prot: 22\n"
+		"  - name: b\n"
+		"    disk_warn: 60\n";
+	struct config c;
+	char *err = NULL;
+	assert_int_equal(config_load_string("w.yaml", text, strlen(text), &c, &err), 0);
+	assert_null(err);
+	assert_int_equal(c.ncontexts, 2);
+	assert_string_equal(c.contexts[0], "dev");
+	assert_string_equal(c.contexts[1], "prod");
+	assert_int_equal(c.nmatrix_files, 1);
+	assert_string_equal(c.matrix_files[0], "~/m/shop.yaml");
+	assert_int_equal(c.rotate_s, 5);
+	assert_int_equal(c.stale_after_s, 20);
+	assert_int_equal(c.colors, CONFIG_COLORS_16);
+	assert_string_equal(c.keymap, "~/my keys");
+	/* Top-level thresholds are every host's defaults; a host may still override. */
+	assert_int_equal(config_find_host(&c, "a")->disk_warn, 70);
+	assert_int_equal(config_find_host(&c, "a")->disk_crit, 80);
+	assert_int_equal(config_find_host(&c, "b")->disk_warn, 60);
+	assert_int_equal(c.nwarnings, 2);
+	assert_string_equal(c.warnings[0], "w.yaml:8: colour: unknown key (ignored)");
+	assert_string_equal(c.warnings[1], "w.yaml:11: hosts[0].prot: unknown key (ignored)");
+	config_free(&c);
+
+	/* Defaults. */
+	assert_int_equal(config_load_string("d.yaml", "hosts: []\n", 10, &c, &err), 0);
+	assert_int_equal(c.ncontexts, 0);
+	assert_int_equal(c.rotate_s, CONFIG_DEFAULT_ROTATE);
+	assert_int_equal(c.stale_after_s, CONFIG_DEFAULT_STALE);
+	assert_int_equal(c.colors, CONFIG_COLORS_AUTO);
+	assert_int_equal(c.nwarnings, 0);
+	assert_null(c.keymap);
+	config_free(&c);
+
+	/* In an action definition an unknown key is still an error: it runs commands. */
+	expect_error("hosts:\n  - name: a\n    actions:\n      - {name: x, command: ls, sduo: true}\n",
+		     "w.yaml:4: hosts[0].actions[0].sduo: unknown key");
+	expect_error("colors: pink\n", "w.yaml:1: colors: expected auto, 256, 16, 8 or none");
+	expect_error("thresholds: 5\n", "w.yaml:1: thresholds: expected a map");
+	expect_error("thresholds: {disk_warn: 90, disk_crit: 80}\n", "thresholds: disk_warn 90 is above disk_crit 80");
+	expect_error("rotate: 0\n", "w.yaml:1: rotate: expected an integer 1..3600");
+	expect_error("contexts: [a, [b]]\n", "w.yaml:1: contexts[1]: expected a string");
+
+	char path[256];
+	setenv("XDG_CONFIG_HOME", "/x", 1);
+	assert_int_equal(config_user_path(path, sizeof(path)), 0);
+	assert_string_equal(path, "/x/warroom/config.yaml");
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("HOME", "/h", 1);
+	assert_int_equal(config_user_path(path, sizeof(path)), 0);
+	assert_string_equal(path, "/h/.config/warroom/config.yaml");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_settings_and_warnings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -316,6 +316,12 @@ static void test_parse(void **state)
 			   "{\"token\":\"SECRET\",\"expirationTimestamp\":\"2024-13-01T00:00:00Z\"}}",
 			   "not an RFC 3339 time");
 	expect_parse_error("{\"token\": \"SECRET\" garbage", "invalid JSON at byte");
+	/* fuzz_credential: a control character in a quoted field made a multi-line message
+	 * carrying the plugin's raw escapes. */
+	expect_parse_error("{\"kind\":\"ExecCredential\",\"apiVersion\":\"v1\\n\\u001b]0;x\\u0007\","
+			   "\"status\":{\"token\":\"SECRET\"}}", "apiVersion (not printable) does not");
+	expect_parse_error("{\"kind\":\"Exec\\r\",\"apiVersion\":\"" V1 "\",\"status\":{}}",
+			   "kind (not printable) is not");
 }
 
 int main(void)

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""bench/latency.py: latencies from a warroom trace (WARROOM_TRACE, see core/trace.h).
+
+  latency.py input TRACE             input -> next frame, for every "input" mark
+  latency.py churn TRACE CHANGES     simulator change -> first frame after warroom applied
+                                     that resourceVersion (CHANGES from bench/churn.py)
+  latency.py wakes TRACE SECONDS     poll() wake-ups per second
+  latency.py firstframe TRACE T0     seconds from T0 (realtime) to the first frame after
+                                     the last initial list ("synced")
+Prints one JSON object with n, p50, p99, max (milliseconds) or the rate.
+"""
+import bisect
+import json
+import sys
+
+
+def load(path):
+    marks = []
+    for line in open(path):
+        parts = line.split(None, 2)
+        if len(parts) >= 2:
+            marks.append((float(parts[0]), parts[1], parts[2].strip() if len(parts) > 2 else "-"))
+    return marks
+
+
+def pct(vals, p):
+    if not vals:
+        return None
+    vals = sorted(vals)
+    k = min(len(vals) - 1, max(0, int(round(p / 100.0 * len(vals) + 0.5)) - 1))
+    return vals[k]
+
+
+def summary(lat_s, missing=0):
+    ms = [v * 1000 for v in lat_s]
+    return {"n": len(ms), "missing": missing, "p50": pct(ms, 50), "p99": pct(ms, 99),
+            "max": max(ms) if ms else None}
+
+
+def main():
+    mode, trace = sys.argv[1], load(sys.argv[2])
+    frames = [t for t, k, _ in trace if k == "frame"]
+    if mode == "input":
+        lat, missing = [], 0
+        for t, k, _ in trace:
+            if k != "input":
+                continue
+            i = bisect.bisect_left(frames, t)
+            if i < len(frames):
+                lat.append(frames[i] - t)
+            else:
+                missing += 1
+        print(json.dumps(summary(lat, missing)))
+    elif mode == "churn":
+        applied = {}
+        for t, k, d in trace:
+            if k == "event" and d not in applied:
+                applied[d] = t
+        lat, missing = [], 0
+        for line in open(sys.argv[3]):
+            stamp, rv = line.split()
+            t = applied.get(rv)
+            i = bisect.bisect_left(frames, t) if t is not None else len(frames)
+            if i < len(frames):
+                lat.append(frames[i] - float(stamp))
+            else:
+                missing += 1
+        print(json.dumps(summary(lat, missing)))
+    elif mode == "wakes":
+        n = sum(1 for _, k, _ in trace if k == "wake")
+        print(json.dumps({"wakes": n, "per_s": n / float(sys.argv[3]),
+                          "frames": len(frames)}))
+    elif mode == "firstframe":
+        t0 = float(sys.argv[3])
+        synced = [t for t, k, _ in trace if k == "synced"]
+        last = max(synced) if synced else t0
+        i = bisect.bisect_left(frames, last)
+        val = (frames[i] - t0) if i < len(frames) else None
+        print(json.dumps({"first_frame_s": val, "synced": len(synced)}))
+    else:
+        sys.exit("latency.py: unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Deployment drift (issue 9) with two simulators as two contexts (dev, prod):
+# `warroom --batch --panel drift --context dev --context prod` flags a tag that differs
+# between them, a deployment whose pods still run the old tag (image-pull fault: the
+# rollout is stuck), and the failed Helm release of the default scenario.
+source "$(dirname "$0")/../lib/common.sh"
+
+WR=$BUILD/warroom
+export XDG_STATE_HOME=$T_TMP/state
+
+sim_start || exit 1
+DEV=$SIM_URL
+sim_start || exit 1
+PROD=$SIM_URL
+cat >"$T_TMP/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: dev
+  cluster: {server: "$DEV"}
+- name: prod
+  cluster: {server: "$PROD"}
+users:
+- name: op
+  user: {}
+contexts:
+- name: dev
+  context: {cluster: dev, user: op}
+- name: prod
+  context: {cluster: prod, user: op}
+current-context: dev
+EOF
+export KUBECONFIG=$T_TMP/kubeconfig
+kdev() { kubectl --server "$DEV" --request-timeout=20s "$@"; }
+
+drift() { "$WR" --batch --panel drift --context dev --context prod 2>&1; }
+
+out=$(drift); rc=$?
+t_eq "drift exits 0 with two contexts" 0 "$rc"
+t_match "side by side: both contexts' spec columns" "SPEC\(dev\) +RUNNING\(dev\) +SPEC\(prod\) +RUNNING\(prod\) +DRIFT" "$out"
+t_match "identical clusters: ingest-core not flagged" "ingest-core .* -$" "$out"
+t_match "failed helm release flagged (dev)" "ingest +ingest-stack +5 +failed .*FAILED" "$out"
+t_match "deployed helm release not flagged" "managed-services +managed-services-api +2 +deployed .* -$" "$out"
+t_eq "both contexts list their helm releases" 2 "$(grep -c '^HELM RELEASES' <<<"$out")"
+
+# A new tag on dev only: the specs differ.
+img=$(kdev -n ingest get deploy ingest-core -o jsonpath='{.spec.template.spec.containers[0].image}')
+ctr=$(kdev -n ingest get deploy ingest-core -o jsonpath='{.spec.template.spec.containers[0].name}')
+kdev -n ingest set image deployment/ingest-core "$ctr=${img%:*}:9.9.9" >/dev/null
+# A stuck rollout on dev: the new image cannot be pulled, the old pods keep the old tag.
+fault_dev() { curl -sS --fail-with-body -X POST -H 'Content-Type: application/json' --data "$1" "$DEV/sim/v1/faults"; }
+bimg=$(kdev -n ingest get deploy ingest-broker -o jsonpath='{.spec.template.spec.containers[0].image}')
+fault_dev "{\"type\":\"image-pull\",\"namespace\":\"ingest\",\"deployment\":\"ingest-broker\",\"image\":\"${bimg%:*}:does-not-exist\"}" >/dev/null
+sleep 2
+
+out=$(drift); rc=$?
+t_eq "drift exits 0 after the changes" 0 "$rc"
+t_match "tag difference between dev and prod flagged" "ingest-core +${img%:*}:9\.9\.9 .* $img .*DIFFERS" "$out"
+t_match "pods on a tag other than the spec flagged" "ingest-broker .*${bimg%:*}:does-not-exist +${bimg//./\\.} x[0-9]+.*ROLLOUT [0-9]+/[0-9]+ pods off spec \(dev\)" "$out"
+
+# One context: no side by side, the rollout still flagged.
+out=$("$WR" --batch --panel drift --context dev 2>&1); rc=$?
+t_eq "one context exits 0" 0 "$rc"
+t_match "one context: SPEC RUNNING DRIFT" "SPEC +RUNNING +DRIFT" "$out"
+t_contains "one context: rollout flagged" "ROLLOUT" "$out"
+
+# A context that does not exist is named.
+out=$("$WR" --batch --panel drift --context dev --context nope 2>&1); rc=$?
+t_eq "unknown context: exit 2" 2 "$rc"
+t_contains "unknown context named" "nope" "$out"
+
+t_done

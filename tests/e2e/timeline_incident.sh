@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Incident timeline (issue 9) against warroom-sim: the console records node-down,
+# crashloop, red button, restore and node-up in order, folded (the pods of one deployment
+# that go Unknown together are one entry with a count), and a SIGKILL of the console in
+# the middle loses nothing and records nothing twice.  The export has the postmortem's
+# shape.
+source "$(dirname "$0")/../lib/common.sh"
+
+WR=$BUILD/warroom
+export XDG_STATE_HOME=$T_TMP/state
+INC=$XDG_STATE_HOME/warroom/incidents
+wr() { "$WR" --server "$SIM_URL" "$@"; }
+# The timeline as warroom shows it (one line per entry, newest last).
+tl() { "$WR" --server "$SIM_URL" --batch --panel timeline 2>&1; }
+tl_has() { tl | grep -qF -- "$1"; }
+
+sim_start || exit 1
+tm_start 200x50 "$WR" --server "$SIM_URL"
+tm_wait 20 "ingest-core" || t_fail "console did not show pods"
+
+# Enough ingest-core pods that one node runs several: its loss folds them into one entry.
+kc -n ingest scale deployment/ingest-core --replicas=8 >/dev/null
+wait_until 60 bash -c '[ "$(KUBECONFIG=/dev/null kubectl --server "$0" -n ingest get deploy ingest-core -o jsonpath="{.status.readyReplicas}")" = 8 ]' "$SIM_URL"
+node=$(kc -n ingest get pods -l app=ingest-core -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort | uniq -c | sort -rn | awk 'NR==1{print $2}')
+fault "{\"type\":\"node-down\",\"node\":\"$node\"}" >/dev/null
+wait_until 60 tl_has "Node $node is NotReady"
+t_check "node-down recorded" tl_has "Node $node is NotReady"
+wait_until 60 tl_has "entered Unknown"
+t_check "pods going Unknown recorded" tl_has "entered Unknown"
+
+fault '{"type":"crashloop","namespace":"ingest","deployment":"ingest-validator","message":"boom"}' >/dev/null
+wait_until 60 tl_has "entered CrashLoopBackOff"
+t_check "crashloop recorded" tl_has "entered CrashLoopBackOff"
+
+# SIGKILL the console mid-incident, then start it again.
+pane_pid=$(tmux -L "$T_TMUX" display-message -p -t t '#{pane_pid}')
+kill -9 "$pane_pid"
+wait_until 10 tm_dead
+t_check "console killed" tm_dead
+tmux -L "$T_TMUX" respawn-pane -t t "$WR" --server "$SIM_URL"
+T_PIDS+=("$(tmux -L "$T_TMUX" display-message -p -t t '#{pane_pid}')")
+tm_wait 20 "ingest-core" || t_fail "console did not come back"
+
+out=$(wr -n ingest run red-button --yes 2>&1) || t_fail "red-button failed" "$out"
+out=$(wr -n ingest run restore --yes 2>&1) || t_fail "restore failed" "$out"
+wait_until 30 tl_has '`restore'
+t_check "red button recorded from the audit trail" tl_has '`red-button'
+t_check "restore recorded from the audit trail" tl_has '`restore'
+
+fault "{\"type\":\"node-up\",\"node\":\"$node\"}" >/dev/null
+wait_until 60 tl_has "Node $node is Ready again"
+t_check "node-up recorded" tl_has "Node $node is Ready again"
+
+out=$(tl)
+t_eq "node-down recorded once across the restart" 1 "$(grep -cF "Node $node is NotReady" <<<"$out")"
+t_eq "crashloop recorded once across the restart" 1 "$(grep -c "ingest-validator.*entered CrashLoopBackOff" <<<"$out")"
+order=$(grep -nE "Node $node is NotReady|entered CrashLoopBackOff|\`red-button|\`restore|Node $node is Ready again" <<<"$out" |
+  sed -E 's/.*(NotReady|CrashLoopBackOff|red-button|restore|Ready again).*/\1/' | awk '!seen[$0]++' | tr '\n' ' ')
+t_eq "entries in order" "NotReady CrashLoopBackOff red-button restore Ready again " "$order"
+t_match "Unknown pods folded into one entry with a count" "[2-9] pods of deployment ingest/ingest-core entered Unknown" "$out"
+
+# The file: append-only JSON lines, every one parseable.
+f=$(ls "$INC"/*.jsonl | head -1)
+t_check "timeline file is JSON lines" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$f"
+
+t_done

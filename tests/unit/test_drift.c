@@ -1,0 +1,153 @@
+/* Unit tests for kube/drift: spec vs running images, two contexts side by side, Helm
+ * releases from Secret labels. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kube/drift.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void add_deploy(struct model *m, const char *name, const char *images)
+{
+	char sel[64];
+	snprintf(sel, sizeof(sel), "app=%s", name);
+	struct model_workload w = { .kind = MODEL_DEPLOYMENT, .ns = (char *)"default", .name = (char *)name,
+				    .desired = 2, .ready = 2, .images = (char *)images, .selector = sel };
+	model_workload_upsert(m, &w);
+}
+
+static void add_pod(struct model *m, const char *name, const char *app, const char *images)
+{
+	char labels[64];
+	snprintf(labels, sizeof(labels), "app=%s,pod-template-hash=abc", app);
+	struct model_pod p = { .ns = (char *)"default", .name = (char *)name, .labels = labels,
+			       .images = (char *)images, .healthy = true };
+	snprintf(p.status, sizeof(p.status), "Running");
+	model_pod_upsert(m, &p);
+}
+
+static const struct drift_row *row_of(const struct drift_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->nrows; i++)
+		if (!strcmp(r->rows[i].name, name))
+			return &r->rows[i];
+	return NULL;
+}
+
+static void test_one_context_rollout(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	add_deploy(&m, "web", "registry/web:1.5");
+	add_pod(&m, "web-1", "web", "registry/web:1.5");
+	add_pod(&m, "web-2", "web", "registry/web:1.4");
+	add_pod(&m, "web-3", "web", "registry/web:1.4");
+	add_deploy(&m, "api", "registry/api:2.0,envoy:1.29");
+	add_pod(&m, "api-1", "api", "registry/api:2.0,envoy:1.29");
+	struct drift_report r;
+	drift_report_build(&r, &m, NULL);
+	assert_int_equal(r.nrows, 2);
+	const struct drift_row *w = row_of(&r, "web");
+	assert_true(w->rollout);
+	assert_int_equal(w->side[0].pods, 3);
+	assert_int_equal(w->side[0].stale_pods, 2);
+	assert_string_equal(w->side[0].running, "registry/web:1.4 x2; registry/web:1.5 x1");
+	const struct drift_row *a = row_of(&r, "api");
+	assert_false(a->rollout);
+	assert_string_equal(a->side[0].running, "registry/api:2.0,envoy:1.29 x1");
+	assert_false(a->differs);
+	drift_report_free(&r);
+	model_free(&m);
+}
+
+static void test_two_contexts(void **state)
+{
+	(void)state;
+	struct model dev, prod;
+	model_init(&dev);
+	model_init(&prod);
+	add_deploy(&dev, "hub", "hub:0.9.1");
+	add_deploy(&prod, "hub", "hub:0.9.0");
+	add_deploy(&dev, "proxy", "chp:3.1");
+	add_deploy(&prod, "proxy", "chp:3.1");
+	add_deploy(&dev, "only-dev", "x:1");
+	struct drift_report r;
+	drift_report_build(&r, &dev, &prod);
+	assert_int_equal(r.nsides, 2);
+	assert_int_equal(r.nrows, 3);
+	assert_true(row_of(&r, "hub")->differs);
+	assert_string_equal(row_of(&r, "hub")->side[1].spec, "hub:0.9.0");
+	assert_false(row_of(&r, "proxy")->differs);
+	assert_true(row_of(&r, "only-dev")->differs);
+	assert_false(row_of(&r, "only-dev")->side[1].present);
+	assert_string_equal(row_of(&r, "hub")->side[0].running, "-");
+	drift_report_free(&r);
+	model_free(&dev);
+	model_free(&prod);
+}
+
+static void test_selector(void **state)
+{
+	(void)state;
+	assert_true(drift_selector_matches("app=web", "x=1,app=web"));
+	assert_false(drift_selector_matches("app=web", "app=webx"));
+	assert_false(drift_selector_matches("app in (a,b)", "app=a"));
+	assert_false(drift_selector_matches("", "app=a"));
+	assert_true(drift_selector_matches("a=1,b=2", "b=2,a=1"));
+}
+
+static void test_helm(void **state)
+{
+	(void)state;
+	const char *js =
+		"{\"kind\":\"SecretList\",\"items\":["
+		"{\"metadata\":{\"name\":\"sh.helm.release.v1.hub.v1\",\"namespace\":\"jh\","
+		"\"creationTimestamp\":\"2026-11-20T10:00:00Z\",\"labels\":{\"owner\":\"helm\",\"name\":\"hub\","
+		"\"status\":\"superseded\",\"version\":\"1\"}}},"
+		"{\"metadata\":{\"name\":\"sh.helm.release.v1.hub.v2\",\"namespace\":\"jh\","
+		"\"creationTimestamp\":\"2026-11-21T10:00:00Z\",\"labels\":{\"owner\":\"helm\",\"name\":\"hub\","
+		"\"status\":\"failed\",\"version\":\"2\"}}},"
+		"{\"metadata\":{\"name\":\"sh.helm.release.v1.db.v3\",\"namespace\":\"jh\","
+		"\"labels\":{\"owner\":\"helm\",\"name\":\"db\",\"status\":\"deployed\",\"version\":\"3\","
+		"\"modifiedAt\":\"1700000000\"}}},"
+		"{\"metadata\":{\"name\":\"token\",\"namespace\":\"jh\",\"labels\":{\"name\":\"x\"}}},"
+		"{\"metadata\":{\"name\":\"bad\",\"namespace\":\"jh\",\"labels\":{\"owner\":\"helm\","
+		"\"name\":\"z\",\"status\":\"deployed\",\"version\":\"v1\"}}}"
+		"]}";
+	json_t *j = json_loads(js, 0, NULL);
+	assert_non_null(j);
+	struct helm_list l;
+	char err[200];
+	assert_int_equal(drift_helm_from_list(&l, j, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].name, "hub");
+	assert_int_equal(l.v[0].version, 2);
+	assert_string_equal(l.v[0].status, "failed");
+	assert_true(l.v[0].flagged);
+	assert_int_equal((long long)l.v[0].deployed, 1795255200LL);
+	assert_string_equal(l.v[1].name, "db");
+	assert_false(l.v[1].flagged);
+	assert_int_equal((long long)l.v[1].deployed, 1700000000LL);
+	drift_helm_free(&l);
+	json_decref(j);
+	j = json_loads("{\"kind\":\"PodList\",\"items\":[]}", 0, NULL);
+	assert_int_equal(drift_helm_from_list(&l, j, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "PodList"));
+	json_decref(j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_context_rollout),
+		cmocka_unit_test(test_two_contexts),
+		cmocka_unit_test(test_selector),
+		cmocka_unit_test(test_helm),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,620 @@
+/* tui/watch: the wall screen, several contexts at once (see watch.h). */
+#include "tui/watch.h"
+
+#include "core/xalloc.h"
+#include "kube/auth.h"
+#include "kube/http.h"
+#include "kube/informer.h"
+#include "kube/kubeconfig.h"
+#include "kube/request.h"
+#include "panels/hosts.h"
+#include "panels/matrix.h"
+#include "panels/wall.h"
+#include "ssh/hosts.h"
+#include "tui/text.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	WATCH_MIN_FRAME_MS = 250,     /* at most 4 frames a second */
+	WATCH_TICK_MS = 1000,         /* the clock's second */
+	WATCH_STALE_MS = 2000,        /* a drop shorter than this is a normal re-watch */
+	WATCH_MAX_PROBLEMS = 400,
+	WATCH_LINE = 4096,
+};
+enum { WPAIR_OK = 1, WPAIR_WARN, WPAIR_BAD, WPAIR_STALE, WPAIR_BAR };
+
+/* One context: everything the console has for its single context, N times. */
+struct watch_source {
+	char *label;                  /* context name, or the server for --server */
+	char *server;                 /* no trailing slash */
+	char *ns;                     /* NULL: all namespaces */
+	struct kube_auth *auth;
+	struct http_client *http;
+	struct informer *inf[KUBE_NRESOURCES];
+	struct model model;
+	struct request_gate gate;     /* read-only: refuses anything but GET */
+	struct matrix_view *matrix;   /* NULL without --matrix */
+	long long stale_since_ms;     /* monotonic; 0 when in sync */
+	time_t stale_since_wall;
+	bool ever_synced;
+	struct watch *w;
+};
+
+struct watch {
+	struct app *app;
+	struct watch_source *src;
+	size_t n;
+	struct hosts_view *hosts;
+	SCREEN *term;
+	int sigfd;
+	sigset_t oldmask;
+	bool colors, utf8, dirty;
+	long long last_frame_ms;
+	long long frame_timer;
+	time_t last_clock;
+	long rotate_ms;
+	long long next_rotate_ms;
+	size_t page;
+	struct wall_problem *problems; /* scratch, WATCH_MAX_PROBLEMS entries */
+};
+
+static void watch_mark_dirty(struct watch *w)
+{
+	w->dirty = true;
+}
+
+static void watch_on_informer(void *ud, struct informer *inf)
+{
+	(void)inf;
+	struct watch_source *s = ud;
+	watch_mark_dirty(s->w);
+}
+
+static void watch_on_change(void *ud)
+{
+	struct watch_source *s = ud;
+	watch_mark_dirty(s->w);
+}
+
+static void watch_on_hosts(void *ud)
+{
+	watch_mark_dirty(ud);
+}
+
+/* Loads context `name` (NULL: the current one) with the command line's other flags; the
+ * cluster/user/server overrides only apply when a single context is watched. */
+static int watch_source_open(struct watch *w, struct watch_source *s, const char *name, bool single,
+			     char *err, size_t cap)
+{
+	struct app *app = w->app;
+	struct kube_flags fl = app->kflags;
+	fl.context = name;
+	if (!single) {
+		fl.cluster = fl.user = fl.server = fl.token = NULL;
+	}
+	struct kube_env env;
+	kubeconfig_env_from_process(&env);
+	char *why = NULL;
+	struct kube_conn *conn = kubeconfig_load(&fl, &env, &why);
+	if (!conn) {
+		snprintf(err, cap, "--context %.200s: %.500s", name ? name : "(current)",
+			 why ? why : "cannot load the kubeconfig");
+		free(why);
+		return -1;
+	}
+	free(why);
+	size_t slen = strlen(conn->server);
+	while (slen > 0 && conn->server[slen - 1] == '/')
+		slen--;
+	s->w = w;
+	s->server = xstrndup(conn->server, slen);
+	s->label = xstrdup(conn->context ? conn->context : s->server);
+	s->ns = !app->all_namespaces && conn->namespace_set ? xstrdup(conn->namespace_) : NULL;
+	model_init(&s->model);
+	s->http = http_client_new(app->loop);
+	s->auth = auth_new(app->loop, conn, false); /* never asks the terminal */
+	auth_attach(s->auth, s->http);
+	auth_set_notify(s->auth, watch_on_change, s);
+	request_gate_init(&s->gate, app->loop, s->http, s->server, NULL, true, false);
+	struct informer_config cfg = {
+		.server = s->server,
+		.ns = s->ns,
+		.opts = { .timeout_ms = 30000, .connect_timeout_ms = 5000 },
+		.page_limit = 500,
+	};
+	for (size_t r = 0; r < KUBE_NRESOURCES; r++) {
+		s->inf[r] = informer_new(app->loop, s->http, &s->model, (enum kube_resource)r, &cfg,
+					 watch_on_informer, s);
+		informer_start(s->inf[r]);
+	}
+	if (app->nmatrix_files) {
+		struct matrix mx;
+		matrix_init(&mx);
+		char *merr = NULL;
+		if (matrix_load_all(&mx, app->matrix_files, app->nmatrix_files, app->argv0, &merr) < 0) {
+			snprintf(err, cap, "--matrix: %.500s", merr ? merr : "cannot load");
+			free(merr);
+			matrix_free(&mx);
+			return -1;
+		}
+		struct matrix_view_config mcfg = { .server = s->server, .context = conn->context, .watched_ns = s->ns,
+						   .opts = { .timeout_ms = 20000, .connect_timeout_ms = 5000 },
+						   .periodic = true };
+		s->matrix = matrix_view_new(app->loop, s->http, &s->model, &mx, &mcfg, watch_on_change, s);
+	}
+	return 0;
+}
+
+static void watch_source_close(struct watch_source *s)
+{
+	matrix_view_free(s->matrix);
+	for (size_t r = 0; r < KUBE_NRESOURCES; r++)
+		informer_free(s->inf[r]);
+	/* The client first: auth_free needs its provider detached or the client gone. */
+	http_client_free(s->http);
+	auth_free(s->auth);
+	model_free(&s->model);
+	free(s->label);
+	free(s->server);
+	free(s->ns);
+}
+
+/* Updates the source's staleness; true when its data cannot be trusted now. */
+static bool watch_source_stale(struct watch_source *s, long long now_ms, time_t now)
+{
+	long long worst = 0;
+	bool never = false;
+	for (size_t r = 0; r < KUBE_NRESOURCES; r++) {
+		long long st = informer_stale_ms(s->inf[r], now_ms);
+		if (st < 0)
+			never = true;
+		else if (st > worst)
+			worst = st;
+	}
+	if (!never)
+		s->ever_synced = true;
+	if (never || worst >= WATCH_STALE_MS) {
+		if (!s->stale_since_ms) {
+			long long age = never ? 0 : worst;
+			s->stale_since_ms = now_ms - age;
+			s->stale_since_wall = now - (time_t)(age / 1000);
+		}
+		return true;
+	}
+	s->stale_since_ms = 0;
+	return false;
+}
+
+static void watch_matrix_counts(struct watch_source *s, time_t now, struct wall_counts *c)
+{
+	c->have_matrix = s->matrix != NULL;
+	c->services_total = c->services_down = c->services_degraded = 0;
+	if (!s->matrix)
+		return;
+	bool listed = informer_has_synced(s->inf[KUBE_PODS]) && informer_has_synced(s->inf[KUBE_DEPLOYMENTS]) &&
+		      informer_has_synced(s->inf[KUBE_STATEFULSETS]);
+	matrix_view_set_listed(s->matrix, listed);
+	matrix_view_update(s->matrix, now);
+	const struct matrix *mx = matrix_view_matrix(s->matrix);
+	for (size_t i = 0; i < mx->nservices; i++) {
+		const struct health_result *r = matrix_view_result(s->matrix, i);
+		c->services_total++;
+		if (r->state == HEALTH_DOWN || r->state == HEALTH_NOT_FOUND)
+			c->services_down++;
+		else if (r->state == HEALTH_DEGRADED)
+			c->services_degraded++;
+	}
+}
+
+/* ---- drawing ---- */
+
+static int watch_pair_of(enum wall_state st)
+{
+	switch (st) {
+	case WALL_OK:
+		return WPAIR_OK;
+	case WALL_DEGRADED:
+		return WPAIR_WARN;
+	case WALL_DOWN:
+		return WPAIR_BAD;
+	case WALL_STALE:
+		break;
+	}
+	return WPAIR_STALE;
+}
+
+/* Draws sanitised UTF-8 at y,x, cut to cols columns. */
+static void watch_put(struct watch *w, int y, int x, int cols, const char *text, int attr)
+{
+	if (cols <= 0 || y < 0 || y >= LINES)
+		return;
+	char fit[WATCH_LINE];
+	text_fit(text, (size_t)cols, fit, sizeof(fit));
+	(void)w;
+	attron(attr);
+	mvaddstr(y, x, fit);
+	attroff(attr);
+}
+
+static int watch_attr(struct watch *w, int pair, bool bold)
+{
+	int a = bold ? A_BOLD : 0;
+	if (w->colors)
+		a |= COLOR_PAIR(pair);
+	else if (pair == WPAIR_STALE)
+		a |= A_DIM;
+	else if (pair == WPAIR_BAD)
+		a |= A_REVERSE;
+	return a;
+}
+
+/* One context's tile at (y, x), h rows by cols columns. */
+static void watch_draw_tile(struct watch *w, struct watch_source *s, int y, int x, int h, int cols,
+			    long long now_ms, time_t now)
+{
+	struct wall_counts c;
+	memset(&c, 0, sizeof(c));
+	wall_count_model(&s->model, &c);
+	watch_matrix_counts(s, now, &c);
+	bool stale = watch_source_stale(s, now_ms, now);
+	enum wall_state st = wall_state_of(&c, stale);
+	int pair = watch_pair_of(st);
+	char line[WATCH_LINE], raw[1200];
+	int row = y, end = y + h;
+
+	snprintf(raw, sizeof(raw), "%s  %s%s", s->label, s->server, s->ns ? "" : "  (all namespaces)");
+	if (s->ns)
+		snprintf(raw + strlen(raw), sizeof(raw) - strlen(raw), "  ns %s", s->ns);
+	text_sanitize(raw, strlen(raw), line, sizeof(line));
+	watch_put(w, row++, x, cols, line, watch_attr(w, WPAIR_BAR, true));
+
+	/* The headline: block letters when they fit, else the word in bold. */
+	char big[WALL_BIG_ROWS][WALL_BIG_BYTES];
+	const char *word = wall_state_word(st);
+	size_t bw = wall_big_render(word, w->utf8, big);
+	if (bw && (int)bw <= cols && end - row >= WALL_BIG_ROWS + 3) {
+		int bx = x + (cols - (int)bw) / 2;
+		for (int r = 0; r < WALL_BIG_ROWS; r++)
+			watch_put(w, row++, bx, (int)bw, big[r], watch_attr(w, pair, true));
+	} else {
+		watch_put(w, row++, x, cols, word, watch_attr(w, pair, true) | A_REVERSE);
+	}
+
+	/* Freshness: never a frozen green.  The word is repeated in text (screen readers,
+	 * captures, and a headline too narrow for block letters). */
+	enum wall_state data_st = wall_state_of(&c, false);
+	if (stale) {
+		char hhmm[16];
+		wall_format_hhmm(s->stale_since_wall, hhmm, sizeof(hhmm));
+		if (s->ever_synced) {
+			char age[32];
+			hosts_view_age(now_ms - s->stale_since_ms, age, sizeof(age));
+			snprintf(raw, sizeof(raw), "STALE: stale since %s (%s), last seen %s", hhmm, age,
+				 wall_state_word(data_st));
+		} else {
+			snprintf(raw, sizeof(raw), "STALE: stale since %s, no data yet", hhmm);
+		}
+	} else {
+		snprintf(raw, sizeof(raw), "%s: live", wall_state_word(st));
+	}
+	watch_put(w, row++, x, cols, raw, watch_attr(w, stale ? WPAIR_STALE : WPAIR_OK, true));
+	wall_format_strip(&c, raw, sizeof(raw));
+	watch_put(w, row++, x, cols, raw, watch_attr(w, pair, false));
+	/* Every source's state and the age of its data. */
+	bool bad = false;
+	informer_describe_sources(s->inf, KUBE_NRESOURCES, now_ms, raw, sizeof(raw), &bad);
+	const char *auth = auth_state_text(s->auth);
+	if (auth[0])
+		snprintf(raw + strlen(raw), sizeof(raw) - strlen(raw), "  auth: %s", auth);
+	char src[WATCH_LINE];
+	memcpy(src, "sources: ", 9);
+	text_sanitize(raw, strlen(raw), src + 9, sizeof(src) - 9);
+	watch_put(w, row++, x, cols, src, watch_attr(w, bad ? WPAIR_STALE : 0, false));
+
+	/* What is unhealthy, a page at a time (rotated by the tick). */
+	if (row >= end)
+		return;
+	size_t total = 0;
+	size_t np = wall_problems(&s->model, now, w->problems, WATCH_MAX_PROBLEMS, &total);
+	int avail = end - row;
+	if (np == 0)
+		return;
+	size_t per = (size_t)avail > 1 && np > (size_t)avail ? (size_t)avail - 1 : (size_t)avail;
+	size_t pages = (np + per - 1) / per;
+	size_t pg = w->page % pages, first = pg * per;
+	for (size_t i = first; i < np && i < first + per; i++)
+		watch_put(w, row++, x, cols, w->problems[i].text,
+			  watch_attr(w, stale ? WPAIR_STALE : w->problems[i].sev == SEV_BAD ? WPAIR_BAD : WPAIR_WARN,
+				     false));
+	if (pages > 1) {
+		snprintf(raw, sizeof(raw), "page %zu/%zu of %zu unhealthy%s", pg + 1, pages, total,
+			 total > np ? " (first shown)" : "");
+		watch_put(w, row, x, cols, raw, watch_attr(w, WPAIR_STALE, false));
+	}
+}
+
+static void watch_draw(struct watch *w)
+{
+	long long now_ms = loop_now_ms();
+	time_t now = time(NULL);
+	erase();
+	int width = COLS, height = LINES;
+	char raw[1200], clock[32];
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(raw, sizeof(raw), "warroom watch  %zu context%s  read-only", w->n, w->n == 1 ? "" : "s");
+	watch_put(w, 0, 0, width, raw, watch_attr(w, WPAIR_BAR, true));
+	int cw = (int)strlen(clock);
+	if (width > cw + 30)
+		watch_put(w, 0, width - cw - 1, cw, clock, watch_attr(w, WPAIR_BAR, true));
+	int bottom = height - 1;
+	if (w->hosts) {
+		bool bad = false;
+		char line[WATCH_LINE];
+		hosts_view_summary(w->hosts, raw, sizeof(raw), &bad);
+		text_sanitize(raw, strlen(raw), line, sizeof(line));
+		watch_put(w, bottom, 0, width, line, watch_attr(w, bad ? WPAIR_BAD : WPAIR_OK, bad));
+		bottom--;
+	}
+	/* Side by side when each column has room for the widest headline, else stacked. */
+	int top = 1, h = bottom - top + 1;
+	int n = (int)w->n;
+	bool side = width / n >= 40 || h / n < WALL_BIG_ROWS + 5;
+	for (int i = 0; i < n; i++) {
+		if (side) {
+			int cols = (width - (n - 1)) / n;
+			watch_draw_tile(w, &w->src[i], top, i * (cols + 1), h, cols, now_ms, now);
+		} else {
+			int rows = h / n;
+			watch_draw_tile(w, &w->src[i], top + i * rows, 0, rows - (i + 1 < n ? 1 : 0), width, now_ms, now);
+		}
+	}
+	if (width < 40 || height < 12)
+		watch_put(w, height - 1, 0, width, "terminal too small for the wall screen (40x12)",
+			  watch_attr(w, WPAIR_WARN, true));
+	wnoutrefresh(stdscr);
+	doupdate();
+	w->app->frames++;
+	if (w->app->exit_after_frames > 0 && w->app->frames >= w->app->exit_after_frames) {
+		w->app->quit = true;
+		loop_stop(w->app->loop);
+	}
+}
+
+static long watch_on_frame_timer(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct watch *w = ud;
+	w->frame_timer = 0;
+	return LOOP_TIMER_STOP;
+}
+
+/* The loop's before-sleep hook: draws when dirty, at most every WATCH_MIN_FRAME_MS. */
+static void watch_before_sleep(struct loop *loop, void *ud)
+{
+	struct watch *w = ud;
+	if (!w->dirty || w->app->quit)
+		return;
+	long long now = loop_now_ms();
+	long long wait = w->last_frame_ms + WATCH_MIN_FRAME_MS - now;
+	if (wait > 0) {
+		/* Too soon: come back when the frame is due (the timer only wakes the loop). */
+		if (!w->frame_timer)
+			w->frame_timer = loop_add_timer(loop, (long)wait, watch_on_frame_timer, w);
+		return;
+	}
+	w->dirty = false;
+	w->last_frame_ms = now;
+	watch_draw(w);
+}
+
+static long watch_on_tick(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct watch *w = ud;
+	time_t now = time(NULL);
+	long long now_ms = loop_now_ms();
+	if (now != w->last_clock) {
+		w->last_clock = now;
+		watch_mark_dirty(w);
+	}
+	if (w->rotate_ms > 0 && now_ms >= w->next_rotate_ms) {
+		w->page++;
+		w->next_rotate_ms = now_ms + w->rotate_ms;
+		watch_mark_dirty(w);
+	}
+	/* Ticks land on the second so the clock does not lag behind. */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return WATCH_TICK_MS - ts.tv_nsec / 1000000 + 5;
+}
+
+static void watch_quit(struct watch *w, int code)
+{
+	w->app->quit = true;
+	w->app->exit_code = code;
+	loop_stop(w->app->loop);
+}
+
+/* Keys: q and C-c quit; a resize redraws; everything else does nothing (read-only). */
+static void watch_on_tty(struct loop *loop, int fd, int revents, void *ud)
+{
+	(void)loop;
+	(void)fd;
+	struct watch *w = ud;
+	wint_t ch;
+	int rc, got = 0;
+	while (!w->app->quit && (rc = wget_wch(stdscr, &ch)) != ERR) {
+		got++;
+		if (rc == KEY_CODE_YES) {
+			if (ch == KEY_RESIZE)
+				watch_mark_dirty(w);
+			continue;
+		}
+		if (ch == 'q' || ch == 3)
+			watch_quit(w, 0);
+	}
+	/* Readable with nothing to read, or a hang-up: the terminal has gone away. */
+	if (!got && (revents & LOOP_WRITE))
+		watch_quit(w, 1);
+}
+
+static void watch_on_signal(struct loop *loop, int fd, int revents, void *ud)
+{
+	(void)loop;
+	(void)revents;
+	struct watch *w = ud;
+	struct signalfd_siginfo si;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH) {
+			endwin();
+			refresh();
+			clear();
+			watch_mark_dirty(w);
+		} else {
+			watch_quit(w, 128 + (int)si.ssi_signo);
+		}
+	}
+}
+
+static int watch_term_start(struct watch *w, char *err, size_t cap)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, cap, "--watch needs a terminal on stdin and stdout");
+		return -1;
+	}
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGWINCH);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &mask, &w->oldmask) < 0 ||
+	    (w->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		snprintf(err, cap, "signalfd: %s", strerror(errno));
+		return -1;
+	}
+	w->term = newterm(NULL, stdout, stdin);
+	const char *cup = w->term ? tigetstr("cup") : NULL;
+	if (!w->term || !cup || cup == (const char *)-1) {
+		const char *term = getenv("TERM");
+		if (w->term) {
+			endwin();
+			delscreen(w->term);
+			w->term = NULL;
+		}
+		snprintf(err, cap, "terminal type '%.40s' cannot run the wall screen (set TERM, e.g. xterm)",
+			 term ? term : "(unset)");
+		close(w->sigfd);
+		w->sigfd = -1;
+		sigprocmask(SIG_SETMASK, &w->oldmask, NULL);
+		return -1;
+	}
+	set_term(w->term);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	const char *cs = nl_langinfo(CODESET);
+	w->utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	if (has_colors() && start_color() == OK && !getenv("NO_COLOR")) {
+		w->colors = true;
+		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+		init_pair(WPAIR_OK, COLOR_GREEN, bg);
+		init_pair(WPAIR_WARN, COLOR_YELLOW, bg);
+		init_pair(WPAIR_BAD, COLOR_RED, bg);
+		/* Grey where the terminal has it (bright black), else white. */
+		init_pair(WPAIR_STALE, COLORS >= 16 ? 8 : COLOR_WHITE, bg);
+		init_pair(WPAIR_BAR, COLOR_WHITE, COLOR_BLUE);
+	}
+	loop_watch_fd(w->app->loop, STDIN_FILENO, LOOP_READ, watch_on_tty, w);
+	loop_watch_fd(w->app->loop, w->sigfd, LOOP_READ, watch_on_signal, w);
+	loop_set_before_sleep(w->app->loop, watch_before_sleep, w);
+	return 0;
+}
+
+static void watch_term_stop(struct watch *w)
+{
+	if (!w->term)
+		return;
+	loop_unwatch_fd(w->app->loop, STDIN_FILENO);
+	loop_unwatch_fd(w->app->loop, w->sigfd);
+	loop_set_before_sleep(w->app->loop, NULL, NULL);
+	endwin();
+	delscreen(w->term);
+	w->term = NULL;
+	close(w->sigfd);
+	sigprocmask(SIG_SETMASK, &w->oldmask, NULL);
+}
+
+int watch_main(struct app *app, const char *const *contexts, size_t n, const struct config *config,
+	       long rotate_s)
+{
+	struct watch w;
+	memset(&w, 0, sizeof(w));
+	w.app = app;
+	w.sigfd = -1;
+	w.rotate_ms = rotate_s * 1000;
+	app->read_only = true;
+	if (!app->loop)
+		app->loop = loop_new();
+	size_t ns = n ? n : 1;
+	w.src = xcalloc(ns, sizeof(*w.src));
+	w.problems = xcalloc(WATCH_MAX_PROBLEMS, sizeof(*w.problems));
+	int rc = 0;
+	char err[1200];
+	for (size_t i = 0; i < ns; i++) {
+		if (watch_source_open(&w, &w.src[i], n ? contexts[i] : NULL, ns == 1, err, sizeof(err)) < 0) {
+			char safe[1600];
+			text_sanitize(err, strlen(err), safe, sizeof(safe));
+			fprintf(stderr, "warroom: %s\n", safe);
+			rc = 2;
+			w.n = i + 1;
+			goto out;
+		}
+		w.n = i + 1;
+	}
+	if (config && config->nhosts) {
+		struct hosts_opts hopts = { .agent_socket = getenv("SSH_AUTH_SOCK") };
+		w.hosts = hosts_view_new(app->loop, config, &hopts, watch_on_hosts, &w);
+		/* No gate: every action refused; read-only: an unknown host key never prompts. */
+		hosts_view_set_gate(w.hosts, NULL, true);
+	}
+	if (watch_term_start(&w, err, sizeof(err)) < 0) {
+		fprintf(stderr, "warroom: %s\n", err);
+		rc = 2;
+		goto out;
+	}
+	w.dirty = true;
+	w.next_rotate_ms = loop_now_ms() + w.rotate_ms;
+	long long tick = loop_add_timer(app->loop, WATCH_TICK_MS, watch_on_tick, &w);
+	loop_run(app->loop);
+	loop_cancel_timer(app->loop, tick);
+	if (w.frame_timer)
+		loop_cancel_timer(app->loop, w.frame_timer);
+	watch_term_stop(&w);
+	rc = app->exit_code;
+out:
+	hosts_view_free(w.hosts);
+	for (size_t i = 0; i < w.n; i++)
+		watch_source_close(&w.src[i]);
+	free(w.src);
+	free(w.problems);
+	return rc;
+}
