@@ -399,6 +399,7 @@ static void world_tick_load(struct wtick *t)
 	for (size_t i = 0; i < n; i++) {
 		struct wnode *nd = &t->nodes[i];
 		nd->obj = objs[i];
+		nd->held = json_incref(objs[i]);
 		nd->name = sim_obj_name(objs[i]);
 		nd->ready = world_node_is_ready(objs[i]);
 		nd->schedulable = !json_is_true(world_get(objs[i], "spec.unschedulable"));
@@ -412,6 +413,7 @@ static void world_tick_load(struct wtick *t)
 		const char *uid = world_owner(objs[i], NULL, NULL);
 		r->owner_uid = uid ? uid : "";
 		r->pod = objs[i];
+		r->held = json_incref(objs[i]);
 		r->rt = world_pod_rt(t->w, sim_obj_namespace(objs[i]), sim_obj_name(objs[i]),
 				     world_get_str(objs[i], "metadata.uid"), true);
 		r->rt->gen = t->w->gen;
@@ -461,6 +463,12 @@ void world_reconcile(struct sim_world *w, double now)
 			w->next_due = r->rt->t_next;
 	}
 	world_workloads_reconcile(&t);
+	/* The tick's index points into the objects as loaded; writers replaced some of them
+	 * in the store meanwhile, so the references held since loading are dropped only now. */
+	for (size_t i = 0; i < t.nnodes; i++)
+		json_decref(t.nodes[i].held);
+	for (size_t i = 0; i < t.npods; i++)
+		json_decref(t.pods[i].held);
 	free(t.nodes);
 	free(t.pods);
 	w->last_rv = rv_start;

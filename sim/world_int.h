@@ -165,14 +165,16 @@ void world_loggen_start(struct sim_world *w, const json_t *pod, const struct wor
 /* world_controller.c: what one reconcile pass knows (store lock HELD throughout). */
 struct wnode {
 	const json_t *obj;
-	const char *name;
+	const char *name;    /* inside `held`, which stays alive for the whole tick */
+	json_t *held;        /* a reference to the node as loaded at the start of the tick */
 	bool ready, schedulable;
 	int pods;
 };
 
 struct wpod_ref {
-	const char *owner_uid;
+	const char *owner_uid; /* inside `held`: the index stays valid when pods are rewritten */
 	json_t *pod;         /* borrowed from the store (refreshed when we write it) */
+	json_t *held;        /* a reference to the pod as loaded at the start of the tick */
 	struct world_pod *rt;
 	bool gone;
 };
