@@ -183,6 +183,8 @@ const char *commands_arg_name(enum cmd_id id)
 		return "TEXT";
 	case CMD_RUNBOOK:
 		return "[SERVICE]";
+	case CMD_INCIDENT:
+		return "[start NAME|end|export [FILE]|merge FILE]";
 	default:
 		return "";
 	}

@@ -69,7 +69,10 @@ enum cmd_arg { CMD_ARG_NONE, CMD_ARG_TEXT, CMD_ARG_NAME };
 	X(SSH_CANCEL, "ssh-cancel", CMD_ARG_NONE, false, "Cancel the running SSH action") \
 	X(MATRIX, "matrix", CMD_ARG_NONE, false, "Show the service-to-symptom matrix: health of each service and what users see") \
 	X(SYMPTOM, "symptom", CMD_ARG_TEXT, false, "Rank the services whose symptoms match TEXT (words, \"quoted fragments\")") \
-	X(RUNBOOK, "runbook", CMD_ARG_TEXT, false, "Show the runbook of SERVICE (none: the selected one): steps, escalations, links")
+	X(RUNBOOK, "runbook", CMD_ARG_TEXT, false, "Show the runbook of SERVICE (none: the selected one): steps, escalations, links") \
+	X(INCIDENT, "incident", CMD_ARG_TEXT, false, "Incident timeline: start NAME, end, export [FILE] (Markdown postmortem), merge FILE") \
+	X(TIMELINE, "timeline", CMD_ARG_NONE, false, "Show the incident timeline (newest last; filter by context or object)") \
+	X(DRIFT, "drift", CMD_ARG_NONE, false, "Show deployment drift: spec images vs the images pods run, Helm releases (failed/pending flagged)")
 
 enum cmd_id {
 #define COMMAND_ENUM(id, name, arg, mut, help) CMD_##id,

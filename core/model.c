@@ -191,6 +191,8 @@ void model_node_upsert(struct model *m, const struct model_node *n)
 	*nn = *n;
 	nn->name = xstrdup(name);
 	nn->snap = m->node_snap;
+	nn->pods_cached = 0;
+	nn->pods_counted = 0; /* counted again on the next model_node_pod_count() */
 	if (found) {
 		model_node_release(m->nodes[i]);
 		m->nodes[i] = nn;
@@ -282,13 +284,36 @@ enum model_severity model_node_severity(const struct model_node *n)
 	return SEV_OK;
 }
 
+/* Recounts every node's pods in one pass (the nodes pane asks for each of its rows on
+ * every frame: 1,000 nodes x 10,000 pods was 10 million strcmp per frame). */
+static void model_count_node_pods(const struct model *m)
+{
+	for (size_t i = 0; i < m->nnodes; i++) {
+		m->nodes[i]->pods_cached = 0;
+		m->nodes[i]->pods_counted = m->pods_version;
+	}
+	for (size_t i = 0; i < m->npods; i++) {
+		struct model_node *n = m->pods[i]->node[0] ? model_node_find(m, m->pods[i]->node) : NULL;
+		if (n)
+			n->pods_cached++;
+	}
+}
+
 size_t model_node_pod_count(const struct model *m, const char *name)
 {
-	size_t count = 0;
-	for (size_t i = 0; i < m->npods; i++)
-		if (strcmp(m->pods[i]->node, name) == 0)
-			count++;
-	return count;
+	struct model_node *n = model_node_find(m, name);
+	if (!n) {
+		size_t count = 0;
+		for (size_t i = 0; i < m->npods; i++)
+			if (strcmp(m->pods[i]->node, name) == 0)
+				count++;
+		return count;
+	}
+	/* A node added since the last count has pods_counted 0: stale unless no pod ever
+	 * existed (pods_version 0), when 0 is right. */
+	if (n->pods_counted != m->pods_version)
+		model_count_node_pods(m);
+	return n->pods_cached;
 }
 
 /* Follows the rules of Kubernetes' HumanDuration (apimachinery util/duration). */

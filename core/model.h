@@ -51,6 +51,10 @@ struct model_node {
 	bool ready;
 	unsigned pressure;    /* MODEL_PRESSURE_* bits: conditions whose status is "True" */
 	unsigned snap;
+	/* model_node_pod_count()'s cache: the count and the pods_version it was taken at
+	 * (one pass over all pods per change instead of one per node and frame). */
+	size_t pods_cached;
+	unsigned long pods_counted;
 };
 
 /* Node pressure conditions (status.conditions type MemoryPressure... with status True). */

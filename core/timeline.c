@@ -486,6 +486,33 @@ static void timeline_daily_name(long long now, char *out, size_t cap)
 	strftime(out, cap, "%Y-%m-%d", &tm);
 }
 
+/* The incident that should be current: dir/current's name, else the local day. */
+static void timeline_current_name(const char *dir, long long now, char *name, size_t cap)
+{
+	name[0] = '\0';
+	char *cur = xasprintf("%s/current", dir);
+	FILE *f = fopen(cur, "r");
+	if (f) {
+		if (fgets(name, (int)cap, f))
+			name[strcspn(name, "\r\n")] = '\0';
+		fclose(f);
+		if (!timeline_name_valid(name))
+			name[0] = '\0';  /* a damaged pointer falls back to the day */
+	}
+	free(cur);
+	if (!name[0])
+		timeline_daily_name(now, name, cap);
+}
+
+int timeline_follow(struct timeline *tl, long long now, char *err, size_t cap)
+{
+	char name[80];
+	timeline_current_name(tl->dir, now, name, sizeof(name));
+	if (!strcmp(name, tl->name))
+		return 0;
+	return timeline_switch(tl, name, now, err, cap) < 0 ? -1 : 1;
+}
+
 int timeline_open(struct timeline *tl, const char *dir, const char *audit_path, long long now,
 		  char *err, size_t cap)
 {
@@ -497,19 +524,8 @@ int timeline_open(struct timeline *tl, const char *dir, const char *audit_path, 
 		snprintf(tl->origin, sizeof(tl->origin), "localhost");
 	if (timeline_mkdirs(dir, err, cap) < 0)
 		return -1;
-	char name[80] = "";
-	char *cur = xasprintf("%s/current", dir);
-	FILE *f = fopen(cur, "r");
-	if (f) {
-		if (fgets(name, sizeof(name), f))
-			name[strcspn(name, "\r\n")] = '\0';
-		fclose(f);
-		if (!timeline_name_valid(name))
-			name[0] = '\0';  /* a damaged pointer falls back to the day */
-	}
-	free(cur);
-	if (!name[0])
-		timeline_daily_name(now, name, sizeof(name));
+	char name[80];
+	timeline_current_name(dir, now, name, sizeof(name));
 	return timeline_switch(tl, name, now, err, cap);
 }
 

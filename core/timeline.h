@@ -80,6 +80,11 @@ char *timeline_default_dir(const char *state_dir, char *err, size_t cap);
 int timeline_open(struct timeline *tl, const char *dir, const char *audit_path, long long now,
 		  char *err, size_t cap);
 void timeline_close(struct timeline *tl);
+/* Follows the current incident: when dir/current names another incident (started or
+ * ended by another warroom, e.g. `warroom run 'incident start X'`) or, without one, the
+ * local day changed, that incident is loaded.  1 when it switched, 0 when not, -1 (err)
+ * when the new file cannot be read. */
+int timeline_follow(struct timeline *tl, long long now, char *err, size_t cap);
 
 /* `incident start NAME`: NAME (letters, digits, '.', '_', '-'; 1-64 bytes) becomes
  * current and is loaded; a note entry records the start.  `incident end`: a note entry,

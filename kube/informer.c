@@ -12,7 +12,11 @@
 #include <unistd.h>
 
 /* A list page larger than this is not something we can show: refuse it. */
-enum { INFORMER_MAX_BODY = 256 * 1024 * 1024 };
+/* A page of at most page_limit (500) objects is a few MiB in real clusters; a bigger one
+ * is hostile or broken.  The cap bounds memory and, above all, the time the event loop
+ * spends parsing one page: at 256 MiB a 100 MB answer to each of the six lists froze
+ * the keys for seconds (tests/e2e/chaos_api.sh, "100 MB response"). */
+enum { INFORMER_MAX_BODY = 64 * 1024 * 1024 };
 /* A watch open this long (or one that delivered data) was healthy: its loss starts a
  * new stale period and its end needs no backoff. */
 enum { INFORMER_HEALTHY_MS = 1000 };
@@ -488,6 +492,17 @@ static void informer_watch_done(void *ud, const struct http_result *res)
 		inf->notify(inf->ud, inf);
 		return;
 	}
+	if (res->status >= 300) {
+		/* Checked before the stream's own error: the body of a refusal is a Status,
+		 * which the framer took for a malformed event.  The server refused to resume
+		 * from our resourceVersion (504 "Too large resource version" from a restarted
+		 * or replaced server, 5xx from a proxy): only a fresh list is known to be in
+		 * sync; resuming would keep ghosts. */
+		informer_status_msg(inf, "watch", res, "", 0, msg, sizeof(msg));
+		informer_fail(inf, false, res->status, msg);
+		inf->retry_phase = PHASE_LIST;
+		return;
+	}
 	if (inf->stream_error[0]) {
 		snprintf(msg, sizeof(msg), "%s", inf->stream_error);
 		informer_fail(inf, false, inf->stream_status, msg);
@@ -496,11 +511,6 @@ static void informer_watch_done(void *ud, const struct http_result *res)
 	if (res->error) {
 		informer_transport_msg(inf, "watch", res->error, msg, sizeof(msg));
 		informer_fail(inf, true, 0, msg);
-		return;
-	}
-	if (res->status < 200 || res->status > 299) {
-		informer_status_msg(inf, "watch", res, "", 0, msg, sizeof(msg));
-		informer_fail(inf, false, res->status, msg);
 		return;
 	}
 	long long lived = now - inf->watch_started_ms;

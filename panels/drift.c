@@ -101,7 +101,8 @@ static void drift_helm_done(void *ud, const struct http_result *res)
 	}
 	free(s->helm_body);
 	s->helm_body = NULL;
-	if (drift_all_done(hc->run))
+	/* Batch waits for every source; the console (n == 0) never stops its loop here. */
+	if (hc->run->n > 0 && drift_all_done(hc->run))
 		loop_stop(hc->run->loop);
 }
 
@@ -157,8 +158,9 @@ static void drift_source_free(struct drift_source *s)
 			informer_free(s->inf[i]);
 	model_free(&s->model);
 	if (s->auth) {
-		http_client_free(s->http);
+		/* The provider detaches itself from the client: it goes first. */
 		auth_free(s->auth);
+		http_client_free(s->http);
 	}
 	free(s->server);
 	free(s->helm_body);
@@ -357,4 +359,155 @@ int drift_run_panel(struct app *app, const char *const *contexts, size_t n)
 		drift_source_free(&d->src[s]);
 	free(d);
 	return rc;
+}
+
+/* ---- the console's view (the connected context, live) ---- */
+
+struct drift_console {
+	bool shown;
+	size_t top;
+	struct helm_list helm;
+	char helm_err[400];
+	struct drift_source fetch;     /* borrows app->http for the Helm list */
+	struct drift_helm_ctx hc;
+	struct drift_run run;
+	bool fetching;
+};
+
+static void drift_console_fetch(struct app *app)
+{
+	struct drift_console *dc = app->drift;
+	if (dc->fetching)
+		return;
+	drift_helm_free(&dc->fetch.helm);
+	free(dc->fetch.server);
+	memset(&dc->fetch, 0, sizeof(dc->fetch));
+	dc->fetch.server = xstrdup(app->server);
+	dc->fetch.http = app->http;
+	dc->run.loop = app->loop;
+	dc->run.n = 0;  /* nothing to wait for: the loop is the console's */
+	dc->hc.run = &dc->run;
+	dc->hc.src = &dc->fetch;
+	char *url = app->ns ? xasprintf("%s/api/v1/namespaces/%s/secrets?labelSelector=owner%%3Dhelm", app->server, app->ns)
+			    : xasprintf("%s/api/v1/secrets?labelSelector=owner%%3Dhelm", app->server);
+	struct http_opts o = { .timeout_ms = 20000, .connect_timeout_ms = 5000 };
+	dc->fetching = true;
+	http_get(app->http, url, &o, drift_helm_data, drift_helm_done, &dc->hc);
+	free(url);
+}
+
+bool drift_console_shown(const struct app *app)
+{
+	return app->drift && app->drift->shown && !app->describe && !app->logs;
+}
+
+void drift_console_show(struct app *app, bool on)
+{
+	if (!app->drift) {
+		if (!on)
+			return;
+		app->drift = xcalloc(1, sizeof(*app->drift));
+	}
+	app->drift->shown = on;
+	if (on) {
+		app->drift->top = 0;
+		drift_console_fetch(app);  /* Helm releases change rarely: read on opening */
+	}
+}
+
+void drift_console_free(struct app *app)
+{
+	struct drift_console *dc = app->drift;
+	if (!dc)
+		return;
+	/* A pending Helm request would call back into dc: the client is freed after this,
+	 * and a request still in flight is cancelled with it (no callbacks). */
+	drift_helm_free(&dc->fetch.helm);
+	free(dc->fetch.server);
+	free(dc->fetch.helm_body);
+	free(dc);
+	app->drift = NULL;
+}
+
+size_t drift_console_lines(struct app *app, char ***lines_out)
+{
+	struct drift_console *dc = app->drift;
+	if (dc->fetching && dc->fetch.helm_done)
+		dc->fetching = false;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out) {
+		*lines_out = NULL;
+		return 0;
+	}
+	struct drift_report r;
+	drift_report_build(&r, &app->model, NULL);
+	const struct kube_conn *kc = app->auth ? auth_conn(app->auth) : NULL;
+	const char *label = kc && kc->context ? kc->context : app->server;
+	const char *labels[2] = { label, label };
+	drift_print_report(&r, labels, out);
+	drift_report_free(&r);
+	fputc('\n', out);
+	if (!dc->fetch.helm_done)
+		fprintf(out, "HELM RELEASES\n(reading...)\n");
+	else if (dc->fetch.helm_err[0])
+		fprintf(out, "HELM RELEASES\n(not read: %s)\n", dc->fetch.helm_err);
+	else
+		drift_print_helm(&dc->fetch.helm, label, time(NULL), out);
+	fclose(out);
+	size_t n = 0, cap = 0;
+	char **lines = NULL;
+	for (char *p = buf; p && *p;) {
+		size_t l = strcspn(p, "\n");
+		lines = xgrow(lines, &cap, n + 1, sizeof(*lines));
+		lines[n++] = xstrndup(p, l);
+		p += l + (p[l] == '\n');
+	}
+	free(buf);
+	*lines_out = lines;
+	return n;
+}
+
+bool drift_console_exec(struct app *app, const struct command_call *call, size_t page)
+{
+	struct drift_console *dc = app->drift;
+	if (!drift_console_shown(app))
+		return false;
+	switch (call->id) {
+	case CMD_QUIT:
+	case CMD_CANCEL:
+	case CMD_DRIFT:
+		dc->shown = false;
+		return true;
+	case CMD_REFRESH:
+		drift_console_fetch(app);
+		return false;  /* and the informers re-list as usual */
+	case CMD_MOVE_UP:
+		dc->top = dc->top ? dc->top - 1 : 0;
+		return true;
+	case CMD_MOVE_DOWN:
+		dc->top++;
+		return true;
+	case CMD_PAGE_UP:
+		dc->top = dc->top > page ? dc->top - page : 0;
+		return true;
+	case CMD_PAGE_DOWN:
+		dc->top += page;
+		return true;
+	case CMD_MOVE_TOP:
+		dc->top = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+size_t drift_console_top(const struct app *app, size_t nlines, size_t rows)
+{
+	struct drift_console *dc = app->drift;
+	size_t max = nlines > rows ? nlines - rows : 0;
+	if (dc->top > max)
+		dc->top = max;
+	return dc->top;
 }

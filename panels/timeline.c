@@ -3,6 +3,7 @@
 
 #include "core/xalloc.h"
 #include "kube/informer.h"
+#include "ssh/hosts.h"
 #include "tui/app.h"
 #include "tui/text.h"
 
@@ -183,8 +184,9 @@ struct timeline_console {
 	struct timeline tl;
 	struct pane pane;
 	long long timer;
+	bool shown;           /* the console shows the timeline view */
 	unsigned long observed_version;
-	char last_error[300];
+	char last_error[600];  /* the last write/read error, shown in the view's title */
 };
 
 static const char *timeline_ctx_name(const struct app *app)
@@ -195,14 +197,20 @@ static const char *timeline_ctx_name(const struct app *app)
 	return app->server ? app->server : "";
 }
 
+/* The sources the timeline compares have each completed a list (a forbidden one, 403,
+ * never will and is not waited for: its objects are simply not observed). */
 static bool timeline_sources_synced(const struct app *app)
 {
+	static const enum kube_resource need[] = { KUBE_PODS, KUBE_NODES, KUBE_DEPLOYMENTS, KUBE_STATEFULSETS };
 	bool any = false;
-	for (size_t r = 0; r < KUBE_NRESOURCES; r++) {
-		if (!app->informers[r])
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		struct informer *inf = app->informers[need[i]];
+		if (!inf)
+			continue;
+		if (informer_state(inf) == INFORMER_ERROR && informer_error_status(inf) == 403)
 			continue;
 		any = true;
-		if (!informer_has_synced(app->informers[r]))
+		if (!informer_has_synced(inf))
 			return false;
 	}
 	return any;
@@ -210,9 +218,85 @@ static bool timeline_sources_synced(const struct app *app)
 
 static void timeline_console_note_error(struct timeline_console *tc, int rc, const char *err)
 {
-	/* Disk full or a vanished directory: said once on stderr's log, not per second. */
-	if (rc < 0 && strcmp(tc->last_error, err)) {
-		snprintf(tc->last_error, sizeof(tc->last_error), "%s", err);
+	/* Disk full or a vanished directory: kept for the view's title (curses owns the
+	 * terminal); cleared by nothing but a restart, so it is not missed. */
+	if (rc < 0)
+		snprintf(tc->last_error, sizeof(tc->last_error), "%.500s", err);
+}
+
+/* Matrix services (core/health via panels/matrix, once the matrix was loaded): down,
+ * degraded or not found, and back.  Unknown is no news. */
+static void timeline_observe_matrix(struct app *app, struct timeline_console *tc, const char *ctx,
+				    long long now)
+{
+	const struct matrix *mx = matrix_view_matrix(app->matrix);
+	for (size_t i = 0; mx && i < mx->nservices; i++) {
+		const struct health_result *r = matrix_view_result(app->matrix, i);
+		if (!r || r->state == HEALTH_UNKNOWN)
+			continue;
+		char obj[300], text[800], err[400];
+		snprintf(obj, sizeof(obj), "service/%s", mx->services[i].name);
+		const char *state = r->state == HEALTH_OK ? "" : health_state_name(r->state);
+		if (state[0])
+			snprintf(text, sizeof(text), "Service %s is %s%s%s", mx->services[i].name, state,
+				 r->why[0] ? ": " : "", r->why);
+		else
+			snprintf(text, sizeof(text), "Service %s recovered", mx->services[i].name);
+		timeline_console_note_error(tc, timeline_observe_state(&tc->tl, ctx, obj, state, text, now, err,
+								       sizeof(err)), err);
+	}
+}
+
+/* SSH hosts (ssh/hosts via panels/hosts): unreachable and back, the worst disk level, and
+ * pm2 restart counts that jumped since the previous poll. */
+static void timeline_observe_hosts(struct app *app, struct timeline_console *tc, long long now)
+{
+	struct hosts *h = hosts_view_hosts(app->hosts);
+	for (size_t i = 0; h && i < hosts_count(h); i++) {
+		const struct host_status *st = hosts_status(h, i);
+		if (!st || !st->polled || !st->cfg)
+			continue;
+		const char *name = st->cfg->name;
+		char obj[300], text[900], err[400], state[200];
+		snprintf(obj, sizeof(obj), "host/%s", name);
+		snprintf(text, sizeof(text), st->fail != SSH_OK ? "Connection to host %s lost: %s"
+			 : "Connection to host %s regained", name, st->message);
+		timeline_console_note_error(tc, timeline_observe_state(&tc->tl, name, obj, st->fail != SSH_OK ?
+								       "unreachable" : "", text, now, err, sizeof(err)), err);
+		if (st->fail != SSH_OK)
+			continue;
+		if (st->have_df) {
+			int worst = DISK_OK, pct = 0;
+			const char *mount = "";
+			for (size_t k = 0; k < st->df.n; k++)
+				if (st->disk && (int)st->disk[k] > worst) {
+					worst = (int)st->disk[k];
+					pct = st->df.v[k].use_pct;
+					mount = st->df.v[k].mount;
+				}
+			snprintf(obj, sizeof(obj), "host/%s/disk", name);
+			snprintf(state, sizeof(state), "%s", worst == DISK_CRIT ? "disk critical" : worst == DISK_WARN ?
+				 "disk warning" : "");
+			if (state[0])
+				snprintf(text, sizeof(text), "Host %s crossed the %s threshold: %d%% used on %s", name,
+					 worst == DISK_CRIT ? "critical" : "warning", pct, mount);
+			else
+				snprintf(text, sizeof(text), "Host %s disk use back under its thresholds", name);
+			timeline_console_note_error(tc, timeline_observe_state(&tc->tl, name, obj, state, text, now,
+									       err, sizeof(err)), err);
+		}
+		for (size_t k = 0; st->have_pm2 && st->pm2_flags && k < st->pm2.n; k++) {
+			if (!st->pm2_flags[k].restarts_rising)
+				continue;
+			const struct pm2_proc *pp = &st->pm2.v[k];
+			snprintf(obj, sizeof(obj), "host/%s/pm2/%s", name, pp->name);
+			/* The count is the state: every further jump is a new entry. */
+			snprintf(state, sizeof(state), "restarts %lld", pp->restarts);
+			snprintf(text, sizeof(text), "Host %s: pm2 %s restarts jumped from %lld to %lld", name, pp->name,
+				 st->pm2_flags[k].restarts_before, pp->restarts);
+			timeline_console_note_error(tc, timeline_observe_state(&tc->tl, name, obj, state, text, now,
+									       err, sizeof(err)), err);
+		}
 	}
 }
 
@@ -227,7 +311,12 @@ static long timeline_console_tick(struct loop *loop, long long id, void *ud)
 	long long now = (long long)time(NULL);
 	char err[400] = "";
 	const char *ctx = timeline_ctx_name(app);
-	int rc = timeline_ingest_audit(&tc->tl, err, sizeof(err));
+	/* Another warroom started or ended an incident, or midnight began a new day. */
+	int rc = timeline_follow(&tc->tl, now, err, sizeof(err));
+	timeline_console_note_error(tc, rc, err);
+	if (rc > 0)
+		tc->observed_version = (unsigned long)-1;  /* compare the model with the new file */
+	rc = timeline_ingest_audit(&tc->tl, err, sizeof(err));
 	timeline_console_note_error(tc, rc, err);
 	struct informer *pods = app->informers[KUBE_PODS];
 	if (pods) {
@@ -248,6 +337,10 @@ static long timeline_console_tick(struct loop *loop, long long id, void *ud)
 		timeline_console_note_error(tc, rc, err);
 		tc->observed_version = app->model.version;
 	}
+	if (app->matrix)
+		timeline_observe_matrix(app, tc, ctx, now);
+	if (app->hosts)
+		timeline_observe_hosts(app, tc, now);
 	return 1000;
 }
 
@@ -282,6 +375,11 @@ void timeline_console_stop(struct app *app)
 	timeline_close(&tc->tl);
 	free(tc);
 	app->timeline = NULL;
+}
+
+const char *timeline_console_error(const struct app *app)
+{
+	return app->timeline ? app->timeline->last_error : "";
 }
 
 struct timeline *timeline_console_timeline(struct app *app)
@@ -354,4 +452,106 @@ int timeline_run_panel(struct app *app)
 	pane_free(&p);
 	timeline_close(&tl);
 	return fflush(stdout) == 0 ? 0 : 2;
+}
+
+/* ---- the console's view ---- */
+
+bool timeline_console_shown(const struct app *app)
+{
+	return app->timeline && app->timeline->shown && !app->describe && !app->logs;
+}
+
+void timeline_console_show(struct app *app, bool on)
+{
+	struct timeline_console *tc = app->timeline;
+	if (!tc)
+		return;
+	tc->shown = on;
+	if (on) {
+		/* Newest last, and the newest is what one opens the timeline for. */
+		timeline_pane_sync(&tc->pane, &app->model, time(NULL));
+		pane_move_to(&tc->pane, tc->pane.nrows ? tc->pane.nrows - 1 : 0);
+	}
+}
+
+bool timeline_console_exec(struct app *app, const struct command_call *call, size_t page, char *msg,
+			   size_t cap)
+{
+	struct timeline_console *tc = app->timeline;
+	msg[0] = '\0';
+	if (!timeline_console_shown(app))
+		return false;
+	struct pane *p = &tc->pane;
+	timeline_pane_sync(p, &app->model, time(NULL));
+	switch (call->id) {
+	case CMD_QUIT:
+	case CMD_TIMELINE:
+		tc->shown = false;
+		return true;
+	case CMD_CANCEL:
+		if (p->filter[0])
+			pane_set_filter(p, "");
+		else
+			tc->shown = false;
+		return true;
+	case CMD_FILTER:
+		pane_set_filter(p, call->arg);
+		if (p->filter_error[0])
+			snprintf(msg, cap, "%s", p->filter_error);
+		return true;
+	case CMD_MOVE_UP:
+		pane_move(p, -1);
+		return true;
+	case CMD_MOVE_DOWN:
+		pane_move(p, 1);
+		return true;
+	case CMD_PAGE_UP:
+		pane_move(p, -(long)page);
+		return true;
+	case CMD_PAGE_DOWN:
+		pane_move(p, (long)page);
+		return true;
+	case CMD_MOVE_TOP:
+		pane_move_to(p, 0);
+		return true;
+	case CMD_MOVE_BOTTOM:
+		pane_move_to(p, p->nrows ? p->nrows - 1 : 0);
+		return true;
+	default:
+		return false;
+	}
+}
+
+int timeline_console_incident(struct app *app, const char *arg, char *msg, size_t cap)
+{
+	struct timeline_console *tc = app->timeline;
+	if (!tc) {
+		snprintf(msg, cap, "incident: the timeline is off (%s)",
+			 "no state directory: set XDG_STATE_HOME or HOME");
+		return -1;
+	}
+	/* In the console, `incident export` without FILE writes next to the timeline. */
+	char buf[700];
+	while (*arg == ' ')
+		arg++;
+	if (!strcmp(arg, "export")) {
+		snprintf(buf, sizeof(buf), "export %s/%s.md", tc->tl.dir, tc->tl.name);
+		arg = buf;
+	}
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f) {
+		snprintf(msg, cap, "incident: out of memory");
+		return -1;
+	}
+	char err[600];
+	int rc = timeline_incident_command(&tc->tl, arg, (long long)time(NULL), f, err, sizeof(err));
+	fclose(f);
+	if (rc < 0)
+		snprintf(msg, cap, "%s", err);
+	else
+		snprintf(msg, cap, "%.*s", (int)strcspn(out, "\n"), out);
+	free(out);
+	return rc;
 }

@@ -15,6 +15,7 @@
  * (Markdown, standard output without FILE), "merge FILE" (another machine's .jsonl).
  * Contract: no curses here.
  */
+#include "core/commands.h"
 #include "core/timeline.h"
 #include "panels/pane.h"
 
@@ -41,7 +42,20 @@ int timeline_console_start(struct app *app, char *err, size_t cap);
 void timeline_console_stop(struct app *app);
 /* The console's timeline and its pane; NULL when the recorder is not running. */
 struct timeline *timeline_console_timeline(struct app *app);
+/* The last error of the recorder ("timeline: cannot write ...: No space left"), "" none. */
+const char *timeline_console_error(const struct app *app);
 struct pane *timeline_console_pane(struct app *app);
+
+/* The console's view: shown (and no describe/logs over it); show/hide; a command while
+ * it shows (movement, filter, cancel/quit/timeline close it): true when it took it, with
+ * a message (error) in msg, "" for none.  page: rows per page. */
+bool timeline_console_shown(const struct app *app);
+void timeline_console_show(struct app *app, bool on);
+bool timeline_console_exec(struct app *app, const struct command_call *call, size_t page, char *msg,
+			   size_t cap);
+/* `incident ARG` in the console: the first line of the answer (or the error) in msg;
+ * `export` without FILE writes STATE/incidents/NAME.md.  0 or -1. */
+int timeline_console_incident(struct app *app, const char *arg, char *msg, size_t cap);
 
 /* `warroom run 'incident ...'` and `--batch --panel timeline`: exit status 0 or 2 after
  * printing why on stderr. */

@@ -212,6 +212,22 @@ void api_watch(const struct api_req *rq, const struct api_target *t, struct api_
 			return;
 		}
 	}
+	if (!initial) {
+		/* A resourceVersion from the future (a client that watched another incarnation
+		 * of this server): the API server's watch cache answers 504 "Too large resource
+		 * version" rather than streaming from a point it never reached. */
+		store_lock(rq->sim->store);
+		uint64_t now_rv = store_rv(rq->sim->store);
+		store_unlock(rq->sim->store);
+		if ((uint64_t)since > now_rv) {
+			char *msg = xasprintf("Too large resource version: %ld, current: %llu", since,
+					      (unsigned long long)now_rv);
+			api_reply_status(rs, 504, "Timeout", msg, NULL);
+			free(msg);
+			watch_destroy(&w->base);
+			return;
+		}
+	}
 	clock_gettime(CLOCK_MONOTONIC, &w->last_sent);
 	w->end = w->last_sent;
 	w->end.tv_sec += timeout > 0 ? timeout : WATCH_DEFAULT_TIMEOUT_S;

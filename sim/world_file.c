@@ -485,9 +485,40 @@ static int sl_faults(struct sload *l, const json_t *faults)
 	return 0;
 }
 
+/* helm_releases[]: {namespace, name, version (>= 1), status, age}: one Helm 3 release
+ * Secret each (owner=helm labels), what warroom's drift pane reads. */
+static int sl_helm_releases(struct sload *l, const json_t *list, time_t now)
+{
+	if (!json_is_array(list))
+		return sl_fail(l, list, "helm_releases", "expected a list%s", "");
+	size_t i;
+	json_t *r;
+	json_array_foreach(list, i, r) {
+		char where[48];
+		snprintf(where, sizeof(where), "helm_releases[%zu]", i);
+		if (sl_keys(l, r, where, "namespace,name,version,status,age") < 0)
+			return -1;
+		const char *ns = sl_str(l, r, "namespace", where, true), *name, *status;
+		if (!ns || !(name = sl_str(l, r, "name", where, true)) || !(status = sl_str(l, r, "status", where, true)))
+			return -1;
+		if (!sl_name_ok(ns) || !sl_name_ok(name))
+			return sl_fail(l, r, where, "invalid namespace or release name%s", "");
+		json_t *v = json_object_get(r, "version");
+		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000000)
+			return sl_fail(l, v ? v : r, where, "\"version\" must be an integer 1..1000000%s", "");
+		json_t *agev = json_object_get(r, "age");
+		double age = agev ? sl_duration(agev) : 3600;
+		if (age < 0)
+			return sl_fail(l, agev, where, "\"age\" expected a duration like 2h%s", "");
+		sl_namespace(l, ns, now - (time_t)age);
+		world_put_helm_release(l->w, ns, name, (int)json_integer_value(v), status, now - (time_t)age);
+	}
+	return 0;
+}
+
 static int sl_document(struct sload *l, const json_t *doc)
 {
-	if (sl_keys(l, doc, "scenario", "name,age,namespaces,nodes,workloads,faults") < 0)
+	if (sl_keys(l, doc, "scenario", "name,age,namespaces,nodes,workloads,faults,helm_releases") < 0)
 		return -1;
 	time_t now = time(NULL);
 	json_t *agev = json_object_get(doc, "age");
@@ -533,6 +564,9 @@ static int sl_document(struct sload *l, const json_t *doc)
 	}
 	json_t *faults = json_object_get(doc, "faults");
 	if (faults && sl_faults(l, faults) < 0)
+		return -1;
+	json_t *helm = json_object_get(doc, "helm_releases");
+	if (helm && sl_helm_releases(l, helm, now) < 0)
 		return -1;
 	world_settle(l->w, created + 30);
 	return 0;

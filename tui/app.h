@@ -6,6 +6,7 @@
  * Ownership: main() creates and frees everything referenced here; the screen module owns
  * `screen`.
  */
+#include "core/config.h"
 #include "core/model.h"
 #include "keymaps/keymap.h"
 #include "kube/auth.h"
@@ -27,6 +28,7 @@ enum { APP_PANE_PODS, APP_PANE_NODES, APP_PANE_WORKLOADS, APP_PANE_EVENTS, APP_N
 struct screen;
 struct actions_ui;
 struct timeline_console;
+struct drift_console;
 
 struct app {
 	/* Options, validated by main() where they enter. */
@@ -79,11 +81,14 @@ struct app {
 	struct audit audit;
 	struct request_gate gate;
 	bool read_only;          /* --read-only */
+	enum config_colors colors; /* the config's `colors:` (tui/term decides the palette) */
 	bool dry_run;            /* --dry-run */
 	bool assume_yes;         /* --yes (warroom run only) */
 	struct actions_ui *actions; /* the console's action dialog and progress (panels/confirm) */
 	/* The incident timeline and its recorder (panels/timeline), NULL when not recording. */
 	struct timeline_console *timeline;
+	/* The drift view (panels/drift), NULL until first shown. */
+	struct drift_console *drift;
 	long frames;             /* frames drawn */
 	bool quit;
 	int exit_code;

@@ -278,6 +278,7 @@ static int main_console(struct app *app)
 		loop_run(app->loop);
 	confirm_free(app);
 	timeline_console_stop(app);
+	drift_console_free(app);
 	screen_stop(app);
 	return app->exit_code;
 }
@@ -532,6 +533,7 @@ int main(int argc, char **argv)
 		}
 		for (size_t i = 0; i < config.nwarnings; i++)
 			fprintf(stderr, "warroom: config: warning: %s\n", config.warnings[i]);
+		app.colors = config.colors;
 		/* Files named in the config stand in for options not given; "~/" is expanded
 		 * in place so config_free frees them. */
 		if (!app.nmatrix_files && config.nmatrix_files) {
@@ -606,8 +608,11 @@ int main(int argc, char **argv)
 		rc = main_fail("keymap: %s", err);
 		goto out;
 	}
-	if (kmrc > 0) /* bad lines are skipped, the rest loads; '?' lists them too */
-		fprintf(stderr, "warroom: keymap: warning: %s\n", err);
+	/* Bad lines are skipped, the rest loads; '?' lists them too.  One warning a line. */
+	for (char *line = err, *nl; kmrc > 0 && line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		fprintf(stderr, "warroom: keymap: warning: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
 	for (size_t i = 0; i < app.nstartup; i++) {
 		struct command_call call;
 		if (commands_parse(app.startup_cmds[i], &call, err, sizeof(err)) < 0) {

@@ -3,6 +3,7 @@
 
 #include "core/xalloc.h"
 #include "panels/confirm.h"
+#include "panels/drift.h"
 #include "panels/timeline.h"
 #include "tui/text.h"
 
@@ -294,6 +295,12 @@ int run_command(struct app *app, const char *line)
 		return run_matrix(app, MATRIX_RUN_TABLE, NULL);
 	case CMD_SYMPTOM:
 		return run_matrix(app, MATRIX_RUN_SYMPTOM, call.arg);
+	case CMD_INCIDENT:
+		return timeline_run_incident(app, call.arg);
+	case CMD_TIMELINE:
+		return timeline_run_panel(app);
+	case CMD_DRIFT:
+		return drift_run_panel(app, NULL, 0);
 	case CMD_RUNBOOK:
 		if (!call.arg[0])
 			return run_fail("run: runbook needs a SERVICE outside the console (warroom run 'runbook broker')");

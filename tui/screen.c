@@ -8,6 +8,7 @@
 #include "panels/confirm.h"
 #include "panels/palette.h"
 #include "tui/screen_int.h"
+#include "tui/term.h"
 #include "tui/text.h"
 
 #include <curses.h>
@@ -186,7 +187,28 @@ static void screen_help_key(struct app *app, int key)
 		s->help_top = s->help_top > 10 ? s->help_top - 10 : 0;
 	else if (id == CMD_MOVE_TOP)
 		s->help_top = 0;
+	else if (id == CMD_MOVE_BOTTOM)
+		s->help_top = 1u << 20; /* the drawing clamps it to the last page */
 	s->dirty = true;
+}
+
+/* The keymap context of what has the focus: the open view (in the order they are drawn
+ * over each other, tui/screen_views.c), else the focused pane. */
+static enum keymap_ctx screen_keymap_ctx(const struct app *app)
+{
+	static const enum keymap_ctx panes[APP_NPANES] = {
+		[APP_PANE_PODS] = KEYMAP_CTX_PODS, [APP_PANE_NODES] = KEYMAP_CTX_NODES,
+		[APP_PANE_WORKLOADS] = KEYMAP_CTX_WORKLOADS, [APP_PANE_EVENTS] = KEYMAP_CTX_EVENTS,
+	};
+	if (app->describe)
+		return KEYMAP_CTX_DESCRIBE;
+	if (app->logs)
+		return KEYMAP_CTX_LOGS;
+	if (app->hosts_open && app->hosts)
+		return KEYMAP_CTX_HOSTS;
+	if (app->matrix_open)
+		return KEYMAP_CTX_MATRIX;
+	return app->focus < APP_NPANES ? panes[app->focus] : KEYMAP_CTX_GLOBAL;
 }
 
 static void screen_key(struct app *app, wint_t ch, bool is_key)
@@ -228,7 +250,7 @@ static void screen_key(struct app *app, wint_t ch, bool is_key)
 		screen_help_key(app, key);
 		return;
 	}
-	const struct command_call *call = keymap_lookup(&app->keymap, key);
+	const struct command_call *call = keymap_lookup_ctx(&app->keymap, screen_keymap_ctx(app), key);
 	if (!call)
 		return;
 	s->message[0] = '\0';
@@ -291,11 +313,10 @@ int screen_start(struct app *app, char *err, size_t errcap)
 		free(s);
 		return -1;
 	}
-	s->term = newterm(NULL, stdout, stdin);
+	/* $TERM, else a fallback type when its terminfo is missing (tui/term); the note
+	 * saying which one is the first message on the bottom line. */
+	s->term = term_open(stdout, stdin, s->message, sizeof(s->message), err, errcap);
 	if (!s->term) {
-		const char *term = getenv("TERM");
-		snprintf(err, errcap, "terminal type '%.40s' cannot run the console (use --batch, or set TERM)",
-			 term ? term : "(unset)");
 		close(s->sigfd);
 		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
 		free(s);
@@ -322,7 +343,12 @@ int screen_start(struct app *app, char *err, size_t errcap)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	if (has_colors() && start_color() == OK) {
+	/* NO_COLOR (set and not empty, no-color.org) or `colors: none` in the config:
+	 * monochrome, the attributes-only look every drawing function has.  Decided before
+	 * start_color(), which alone makes ncurses paint default colours. */
+	const char *no_color = getenv("NO_COLOR");
+	if (term_colors(tigetnum("colors"), app->colors, no_color && no_color[0]) > 0 && has_colors() &&
+	    start_color() == OK) {
 		s->colors = true;
 		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 		init_pair(PAIR_BAD, COLOR_RED, bg);

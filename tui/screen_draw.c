@@ -5,9 +5,12 @@
  * frame that repaints stdscr sends only what changed. */
 #include "tui/screen.h"
 
+#include "core/trace.h"
+
 #include "panels/confirm.h"
 #include "panels/palette.h"
 #include "tui/screen_int.h"
+#include "tui/term.h"
 #include "tui/text.h"
 
 #include <curses.h>
@@ -28,7 +31,7 @@ void screen_put(struct screen *s, int y, int width, const char *text, attr_t att
 {
 	text_fit(text, (size_t)width, s->line, sizeof(s->line));
 	attrset(attr);
-	mvaddstr(y, s->x, s->line);
+	term_mvaddstr(y, s->x, s->line);
 	attrset(A_NORMAL);
 }
 
@@ -95,7 +98,7 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 	pane_layout(p, width, widths);
 	pane_format_line(p, NULL, widths, width, s->line, sizeof(s->line));
 	attrset(A_BOLD);
-	mvaddstr(y + 1, s->x, s->line);
+	term_mvaddstr(y + 1, s->x, s->line);
 	attrset(A_NORMAL);
 	int rows = h - 2;
 	s->pane_rows[idx] = rows;
@@ -113,7 +116,7 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 		if (focused && i == p->sel)
 			attr |= A_REVERSE;
 		attrset(attr);
-		mvaddstr(y + 2 + r, s->x, s->line);
+		term_mvaddstr(y + 2 + r, s->x, s->line);
 		/* Cells that must catch the eye (a climbing restart count) are redrawn bold. */
 		int cx = 0;
 		for (size_t c = 0; c < p->ops->ncolumns && row.hl; c++) {
@@ -131,7 +134,7 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 				else
 					hl |= s->colors ? (attr_t)COLOR_PAIR(PAIR_WARN) : A_UNDERLINE;
 				attrset(hl);
-				mvaddstr(y + 2 + r, s->x + cx, cell);
+				term_mvaddstr(y + 2 + r, s->x + cx, cell);
 			}
 			cx += widths[c] + 2;
 		}
@@ -163,37 +166,37 @@ static void screen_draw_pane(struct app *app, size_t idx, int y, int h, int widt
 static void screen_draw_help(struct app *app, int y, int h, int width)
 {
 	struct screen *s = app->screen;
-	char helptext[CMD__COUNT + 8][300];
-	size_t n = 0;
-	snprintf(helptext[n++], sizeof(helptext[0]), " Help: keys and commands (Esc, q or ? closes; j/k scroll)");
-	snprintf(helptext[n++], sizeof(helptext[0]), " %-16s %-24s %s", "KEYS", "COMMAND", "WHAT IT DOES");
-	for (size_t i = 0; i < CMD__COUNT; i++) {
-		const struct command_info *ci = &commands_table[i];
-		char keys[64], name[64];
-		if (ci->mutates && app->read_only)
-			continue; /* read-only: the gate refuses them anyway; do not advertise them */
-		keymap_keys_for(&app->keymap, ci->id, keys, sizeof(keys));
-		const char *an = commands_arg_name(ci->id);
-		snprintf(name, sizeof(name), "%s%s%s", ci->name, an[0] ? " " : "", an);
-		snprintf(helptext[n++], sizeof(helptext[0]), " %-16.16s %-24s %s", keys[0] ? keys : "-", name,
-			 ci->help);
-	}
-	snprintf(helptext[n++], sizeof(helptext[0]), " ");
-	snprintf(helptext[n++], sizeof(helptext[0]),
-		 " Type ':' then a command (Tab completes), e.g. ':ns ingest', ':filter crash'.");
-	if (s->help_top + (size_t)h > n)
-		s->help_top = n > (size_t)h ? n - (size_t)h : 0;
+	/* Generated from the active keymap (keymaps/keymap): never out of date. */
+	size_t n;
+	char **lines = keymap_help(&app->keymap, app->read_only, &n);
+	static const char *const head = " Help: keys and commands (Esc, q or ? closes; j/k/g/G scroll)";
+	static const char *const tail = " Type ':' then a command (Tab completes), e.g. ':ns ingest', ':filter crash'.";
+	size_t total = n + 3;
+	if (s->help_top + (size_t)h > total)
+		s->help_top = total > (size_t)h ? total - (size_t)h : 0;
 	for (int r = 0; r < h; r++) {
 		size_t i = s->help_top + (size_t)r;
-		if (i < n) {
+		const char *text = i == 0 ? head : i <= n ? lines[i - 1] : i == n + 2 ? tail : i == n + 1 ? " " : NULL;
+		if (text) {
 			char safe[400];
-			text_sanitize(helptext[i], strlen(helptext[i]), safe, sizeof(safe));
-			screen_put(s, y + r, width, safe, i == 0 ? A_BOLD : (i == 1 ? A_UNDERLINE : A_NORMAL));
+			text_sanitize(text, strlen(text), safe, sizeof(safe));
+			/* keymap_help's shapes: section titles, the column header, and the
+			 * problems (indented by three blanks; key rows start with one). */
+			attr_t a = A_NORMAL;
+			if (i == 0 || strncmp(text, " Global keys", 12) == 0 || strncmp(text, " In ", 4) == 0 ||
+			    strncmp(text, " Problems", 9) == 0)
+				a = A_BOLD;
+			else if (strncmp(text, " KEYS ", 6) == 0)
+				a = A_UNDERLINE;
+			else if (strncmp(text, "   ", 3) == 0)
+				a = screen_sev_attr(s, SEV_BAD);
+			screen_put(s, y + r, width, safe, a);
 		} else {
 			move(y + r, 0);
 			clrtoeol();
 		}
 	}
+	keymap_help_free(lines, n);
 }
 
 static void screen_draw_bottom(struct app *app, int y, int width)
@@ -216,7 +219,7 @@ static void screen_draw_bottom(struct app *app, int y, int width)
 		if (hint[0] && (int)w + 4 < width) {
 			attrset(A_DIM);
 			text_fit(hsafe, (size_t)(width - (int)w - 3), s->line, sizeof(s->line));
-			mvaddstr(y, (int)w + 3, s->line);
+			term_mvaddstr(y, (int)w + 3, s->line);
 			attrset(A_NORMAL);
 		}
 		move(y, (int)(w < (size_t)width ? w : (size_t)width - 1));
@@ -347,6 +350,21 @@ static void screen_draw_actions(struct app *app, int top, int area, int width)
 	}
 }
 
+/* Below 80x24 the panes would be cut to nonsense: say so, plainly, and keep running
+ * (keys still work; a resize brings the dashboard back). */
+static void screen_draw_too_small(int height, int width)
+{
+	char msg[160];
+	snprintf(msg, sizeof(msg), "warroom needs at least %dx%d; this terminal is %dx%d. Enlarge it, or q quits.",
+		 SCREEN_MIN_COLS, SCREEN_MIN_ROWS, COLS, LINES);
+	erase();
+	int len = (int)strlen(msg);
+	int x = len < width ? (width - len) / 2 : 0;
+	attrset(A_BOLD);
+	mvaddnstr(height / 2, x, msg, width - x);
+	attrset(A_NORMAL);
+}
+
 void screen_draw(struct app *app)
 {
 	struct screen *s = app->screen;
@@ -355,6 +373,10 @@ void screen_draw(struct app *app)
 		width = SCREEN_MAX_COLS;
 	if (height < 1 || width < 1)
 		return;
+	if (height < SCREEN_MIN_ROWS || width < SCREEN_MIN_COLS) {
+		screen_draw_too_small(height, width);
+		goto drawn;
+	}
 	time_t now = time(NULL);
 	screen_sync_panes(app);
 	screen_draw_status(app, width);
@@ -368,8 +390,10 @@ void screen_draw(struct app *app)
 	}
 	if (height >= 2)
 		screen_draw_bottom(app, height - 1, width);
+drawn:
 	wnoutrefresh(stdscr);
 	doupdate();
+	trace_mark("frame", NULL); /* WARROOM_TRACE: input/change -> frame latency */
 	s->dirty = false;
 	s->last_frame_ms = loop_now_ms();
 	app->frames++;

@@ -6,6 +6,8 @@
 
 #include "core/xalloc.h"
 #include "panels/confirm.h"
+#include "panels/drift.h"
+#include "panels/timeline.h"
 #include "tui/screen_int.h"
 
 #include <stdio.h>
@@ -35,6 +37,8 @@ static void screen_focus(struct app *app, size_t idx)
 	app->focus = idx;
 	app->hosts_open = false;
 	app->matrix_open = false;
+	timeline_console_show(app, false);
+	drift_console_show(app, false);
 	screen_close_views(app);
 }
 
@@ -181,6 +185,30 @@ void screen_exec(struct app *app, const struct command_call *call)
 	case CMD_SYMPTOM:
 	case CMD_RUNBOOK:
 		screen_matrix_command(app, call);
+		break;
+	case CMD_INCIDENT:
+		if (timeline_console_incident(app, call->arg, err, sizeof(err)) < 0)
+			screen_message(app, true, "%s", err);
+		else
+			screen_message(app, false, "%s", err);
+		break;
+	case CMD_TIMELINE:
+		if (!timeline_console_pane(app)) {
+			screen_message(app, true, "timeline: off (no state directory: set XDG_STATE_HOME or HOME)");
+			break;
+		}
+		screen_close_views(app);
+		app->hosts_open = false;
+		app->matrix_open = false;
+		drift_console_show(app, false);
+		timeline_console_show(app, true);
+		break;
+	case CMD_DRIFT:
+		screen_close_views(app);
+		app->hosts_open = false;
+		app->matrix_open = false;
+		timeline_console_show(app, false);
+		drift_console_show(app, true);
 		break;
 	case CMD_SCALE:
 	case CMD_RESTART:

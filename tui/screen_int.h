@@ -26,6 +26,8 @@ enum screen_mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_HELP };
 enum { PAIR_BAD = 1, PAIR_WARN, PAIR_BAR, PAIR_BAR_BAD, PAIR_SEARCH, PAIR_LOG0 };
 /* Line buffers: a line is at most this many columns of up to 4-byte characters. */
 enum { SCREEN_MAX_COLS = 1024, SCREEN_LINE = SCREEN_MAX_COLS * 4 + 8 };
+/* The smallest terminal the dashboard is drawn on; below it a message says so. */
+enum { SCREEN_MIN_COLS = 80, SCREEN_MIN_ROWS = 24 };
 
 struct screen {
 	SCREEN *term;
@@ -43,6 +45,8 @@ struct screen {
 	long long frame_timer;
 	long long tick_timer;
 	int pane_rows[APP_NPANES]; /* data rows each pane showed last frame, for paging */
+	int timeline_rows;         /* likewise for the timeline view (panels/timeline) */
+	int drift_rows;            /* ... and the drift view (panels/drift) */
 	int x;                     /* left column of what is being drawn (side-by-side panes) */
 	char line[SCREEN_LINE];
 };

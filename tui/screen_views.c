@@ -6,7 +6,10 @@
 #include "tui/screen.h"
 
 #include "core/xalloc.h"
+#include "panels/drift.h"
+#include "panels/timeline.h"
 #include "tui/screen_int.h"
+#include "tui/term.h"
 #include "tui/text.h"
 
 #include <curses.h>
@@ -327,6 +330,22 @@ bool screen_views_exec(struct app *app, const struct command_call *call)
 		return true;
 	if (screen_hosts_shown(app) && screen_hosts_exec(app, call))
 		return true;
+	if (drift_console_shown(app)) {
+		struct screen *s = app->screen;
+		size_t page = s && s->drift_rows > 1 ? (size_t)s->drift_rows - 1 : 10;
+		if (drift_console_exec(app, call, page))
+			return true;
+	}
+	if (timeline_console_shown(app)) {
+		char msg[600];
+		struct screen *s = app->screen;
+		size_t page = s && s->timeline_rows > 1 ? (size_t)s->timeline_rows - 1 : 10;
+		bool took = timeline_console_exec(app, call, page, msg, sizeof(msg));
+		if (msg[0])
+			screen_message(app, true, "%s", msg);
+		if (took)
+			return true;
+	}
 	return app->matrix_open && app->matrix && !app->describe && !app->logs && screen_matrix_exec(app, call);
 }
 
@@ -397,7 +416,7 @@ static void screen_draw_logs(struct app *app, int y, int h, int width)
 			case LOGS_ATTR_TEXT: break;
 			}
 			attrset(a);
-			addnstr(row->text + g->off, g->len);
+			term_addnstr(row->text + g->off, g->len);
 		}
 		attrset(A_NORMAL);
 	}
@@ -437,7 +456,7 @@ static void screen_draw_hosts(struct app *app, int y, int h, int width, time_t n
 		for (size_t k = 0; (size_t)r < n && k < hl[r].nseg; k++) {
 			const struct hosts_seg *g = &hl[r].seg[k];
 			attrset(screen_hosts_attr(s, g->attr));
-			addnstr(hl[r].text + g->off, g->len);
+			term_addnstr(hl[r].text + g->off, g->len);
 		}
 		attrset(A_NORMAL);
 	}
@@ -487,6 +506,73 @@ static void screen_draw_matrix(struct app *app, int y, int h, int width)
 	free(rows);
 }
 
+/* ---- timeline (panels/timeline) ----------------------------------------------------- */
+
+static void screen_draw_timeline(struct app *app, int y, int h, int width, time_t now)
+{
+	struct screen *s = app->screen;
+	struct pane *p = timeline_console_pane(app);
+	timeline_pane_sync(p, &app->model, now);
+	struct timeline *tl = timeline_console_timeline(app);
+	char raw[900], safe[1200];
+	const char *terr = timeline_console_error(app);
+	snprintf(raw, sizeof(raw), " Timeline: incident %s  %zu of %zu%s%s  (:incident export, Esc closes)%s%.300s",
+		 tl->name, p->nrows, p->total, p->filter[0] ? "  filter: " : "", p->filter, terr[0] ? "  ERROR: " : "",
+		 terr);
+	text_sanitize(raw, strlen(raw), safe, sizeof(safe));
+	screen_put(s, y, width, safe, A_BOLD | A_UNDERLINE);
+	if (h < 2)
+		return;
+	int widths[PANE_MAX_COLS];
+	pane_layout(p, width, widths);
+	pane_format_line(p, NULL, widths, width, s->line, sizeof(s->line));
+	screen_put(s, y + 1, width, s->line, A_BOLD);
+	int rows = h - 2;
+	s->timeline_rows = rows;
+	pane_scroll(p, (size_t)(rows > 0 ? rows : 0));
+	for (int r = 0; r < rows; r++) {
+		size_t i = p->top + (size_t)r;
+		if (i >= p->nrows) {
+			screen_put(s, y + 2 + r, width, "", A_NORMAL);
+			continue;
+		}
+		struct pane_row row;
+		pane_row_fill(p, &app->model, i, now, &row);
+		pane_format_line(p, &row, widths, width, s->line, sizeof(s->line));
+		attr_t attr = screen_sev_attr(s, row.sev);
+		if (i == p->sel)
+			attr |= A_REVERSE;
+		screen_put(s, y + 2 + r, width, s->line, attr);
+	}
+}
+
+/* ---- drift (panels/drift) -------------------------------------------------------- */
+
+static void screen_draw_drift(struct app *app, int y, int h, int width)
+{
+	struct screen *s = app->screen;
+	char **lines = NULL;
+	size_t n = drift_console_lines(app, &lines);
+	screen_put(s, y, width, " Drift: spec images vs running pods, Helm releases  (j/k scroll, Esc closes)",
+		   A_BOLD | A_UNDERLINE);
+	int rows = h - 1;
+	s->drift_rows = rows;
+	size_t top = drift_console_top(app, n, rows > 0 ? (size_t)rows : 0);
+	for (int r = 0; r < rows; r++) {
+		size_t i = top + (size_t)r;
+		const char *l = i < n ? lines[i] : "";
+		/* Flags are what the eye should find: DIFFERS, ROLLOUT, FAILED, PENDING. */
+		bool bad = strstr(l, "DIFFERS") || strstr(l, "FAILED") || strstr(l, "PENDING");
+		bool warn = !bad && strstr(l, "ROLLOUT");
+		bool head = !strncmp(l, "KIND", 4) || !strncmp(l, "HELM", 4) || !strncmp(l, "NAMESPACE", 9);
+		screen_put(s, y + 1 + r, width, l, head ? A_BOLD : bad ? screen_sev_attr(s, SEV_BAD)
+			   : warn ? screen_sev_attr(s, SEV_WARN) : A_NORMAL);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 bool screen_views_draw(struct app *app, int top, int area, int width, time_t now)
 {
 	if (app->describe)
@@ -497,6 +583,10 @@ bool screen_views_draw(struct app *app, int top, int area, int width, time_t now
 		screen_draw_logs(app, top, area, width);
 	else if (app->matrix_open && app->matrix)
 		screen_draw_matrix(app, top, area, width);
+	else if (timeline_console_shown(app))
+		screen_draw_timeline(app, top, area, width, now);
+	else if (drift_console_shown(app))
+		screen_draw_drift(app, top, area, width);
 	else
 		return false;
 	return true;

@@ -64,6 +64,36 @@ t_eq "one context exits 0" 0 "$rc"
 t_match "one context: SPEC RUNNING DRIFT" "SPEC +RUNNING +DRIFT" "$out"
 t_contains "one context: rollout flagged" "ROLLOUT" "$out"
 
+# A scenario file's helm_releases: a pending upgrade is flagged, the newest revision wins.
+cat >"$T_TMP/helm.yaml" <<'EOF'
+nodes: 1
+workloads:
+  - name: hub
+    namespace: jh
+    image: jupyterhub/k8s-hub:3.0.0
+helm_releases:
+  - {namespace: jh, name: jhub, version: 1, status: superseded, age: 3d}
+  - {namespace: jh, name: jhub, version: 2, status: pending-upgrade, age: 5m}
+EOF
+sim_start --scenario "$T_TMP/helm.yaml" || exit 1
+out=$("$WR" --server "$SIM_URL" --batch --panel drift 2>&1); rc=$?
+t_eq "scenario file: drift exits 0" 0 "$rc"
+t_match "scenario helm release: pending-upgrade flagged" "jh +jhub +2 +pending-upgrade .*PENDING" "$out"
+t_lacks "scenario helm release: superseded revision hidden" "superseded" "$out"
+printf 'nodes: 1\nhelm_releases:\n  - {namespace: jh, name: x, status: deployed, version: v1}\n' >"$T_TMP/bad.yaml"
+out=$(timeout 10 "$BUILD/warroom-sim" --listen 127.0.0.1:0 --scenario "$T_TMP/bad.yaml" 2>&1 </dev/null)
+t_contains "scenario helm release: a bad version is named" "helm_releases[0]" "$out"
+
+# The console's drift view (key 8) on dev: the stuck rollout and the failed release.
+tm_start 220x50 "$WR" --context dev
+tm_wait 20 "ingest-core" || t_fail "console did not start" "$(tm_screen)"
+tm_keys 8
+tm_wait 10 "HELM RELEASES" && t_ok "console: drift view opens on 8" || t_fail "console: drift view opens on 8" "$(tm_screen)"
+tm_wait 10 "FAILED" && t_ok "console: failed release flagged" || t_fail "console: failed release flagged" "$(tm_screen)"
+t_contains "console: rollout flagged" "ROLLOUT" "$(tm_screen)"
+tm_keys Escape
+tm_wait 10 "> Pods" && t_ok "console: Esc closes the drift view" || t_fail "console: Esc closes the drift view" "$(tm_screen)"
+
 # A context that does not exist is named.
 out=$("$WR" --batch --panel drift --context dev --context nope 2>&1); rc=$?
 t_eq "unknown context: exit 2" 2 "$rc"

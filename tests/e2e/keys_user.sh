@@ -51,6 +51,12 @@ tm_wait 3 "> Nodes"
 tm_keys d
 sleep 0.7
 t_lacks "d is unbound in the nodes pane" "Labels:" "$(tm_screen)"
+# The control: the nodes pane can be described (with Enter), so d's silence is the binding.
+tm_keys Enter
+if tm_wait 5 "Labels:"; then t_ok "Enter still describes in the nodes pane"
+else t_fail "Enter still describes in the nodes pane" "$(tm_screen)"; fi
+tm_keys Escape
+tm_wait 3 "> Nodes"
 tm_keys q
 wait_until 5 tm_dead
 t_check "q quits" tm_dead

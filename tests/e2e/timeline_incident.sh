@@ -59,6 +59,25 @@ order=$(grep -nE "Node $node is NotReady|entered CrashLoopBackOff|\`red-button|\
 t_eq "entries in order" "NotReady CrashLoopBackOff red-button restore Ready again " "$order"
 t_match "Unknown pods folded into one entry with a count" "[2-9] pods of deployment ingest/ingest-core entered Unknown" "$out"
 
+# The console's timeline view.
+tm_keys ':timeline' Enter
+tm_wait 10 "Timeline: incident" && t_ok "console shows the timeline view" || t_fail "console shows the timeline view" "$(tm_screen)"
+t_contains "timeline view lists the node-up" "is Ready again" "$(tm_screen)"
+
+# Export: the postmortem's shape (runbook 001), entries in order, times in the local zone.
+out=$(wr run "incident export $T_TMP/pm.md" 2>&1); rc=$?
+t_eq "incident export exits 0" 0 "$rc"
+md=$(cat "$T_TMP/pm.md" 2>/dev/null)
+t_match "title: date and incident" "^# [0-9]{4}-[0-9]{2}-[0-9]{2} - [0-9]{4}-[0-9]{2}-[0-9]{2}$" "$(head -1 <<<"$md")"
+shape=$(grep -E '^(## |### |All times in )' <<<"$md" | sed -E 's/^### [A-Z][a-z]+ [0-9]+ [0-9]{4} [0-9]{2}:[0-9]{2} ###$/DAY/; s/^### [0-9]{2}:[0-9]{2} ###$/MIN/; s/^All times in .*/ZONE/' | uniq | tr '\n' ' ')
+t_match "sections in order: Summary, Timeline, zone, day heading, minutes, Actions, Action items" \
+  "^## Summary ## ## Timeline ## ZONE DAY (MIN )*## Actions taken ## ## Action items ## $" "$shape"
+t_match "zone named" "^All times in [A-Z]+ \(UTC[+-][0-9]{2}:[0-9]{2}\)$" "$(grep '^All times in' <<<"$md")"
+order=$(sed -n '/^## Actions taken/q;p' <<<"$md" | grep -E "^- " | grep -nE "Node $node is NotReady|entered CrashLoopBackOff|red-button|restore|Node $node is Ready again" |
+  sed -E 's/.*(NotReady|CrashLoopBackOff|red-button|restore|Ready again).*/\1/' | awk '!seen[$0]++' | tr '\n' ' ')
+t_eq "export: entries in order" "NotReady CrashLoopBackOff red-button restore Ready again " "$order"
+t_match "export: actions taken listed" "^- [0-9]{2}:[0-9]{2} \\[[^]]+\\] .red-button.: ok" "$(sed -n '/^## Actions taken/,/^## Action items/p' <<<"$md")"
+
 # The file: append-only JSON lines, every one parseable.
 f=$(ls "$INC"/*.jsonl | head -1)
 t_check "timeline file is JSON lines" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$f"

@@ -17,7 +17,7 @@ VG_LOG=$T_TMP/valgrind.log
 # The frame budget bounds the run; valgrind is ~30x slower, so it is generous.
 tm_start 120x40 valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite \
   --track-fds=no --num-callers=30 --log-file="$VG_LOG" \
-  "$BUILD/warroom" --server "$SIM_URL" --exit-after-frames 60
+  "$BUILD/warroom" --server "$SIM_URL" --exit-after-frames 150
 
 if tm_wait 90 "watching"; then t_ok "console under valgrind reaches watching"; else t_fail "console under valgrind reaches watching" "$(tm_screen | head -5)"; fi
 fault "{\"type\":\"node-down\",\"node\":\"$NODE\"}" >/dev/null
@@ -36,6 +36,8 @@ while ! tm_dead && [ $SECONDS -lt $end ]; do tm_keys Tab; sleep 0.5; done
 if tm_dead; then t_ok "console exits after its frame budget"; else t_fail "console exits after its frame budget" "$(tm_screen | head -5)"; fi
 wait_until 20 grep -q "ERROR SUMMARY" "$VG_LOG"
 
+grep -E "Command:|in use at exit|definitely lost|ERROR SUMMARY" "$VG_LOG" | sed 's/^/# /'
+t_contains "valgrind ran the console" "Command: $BUILD/warroom" "$(cat "$VG_LOG")"
 summary=$(grep "ERROR SUMMARY" "$VG_LOG")
 t_match "memcheck: zero errors" "ERROR SUMMARY: 0 errors" "$summary"
 if grep -q "definitely lost:" "$VG_LOG"; then

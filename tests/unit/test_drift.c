@@ -7,6 +7,9 @@
 #include <cmocka.h>
 
 #include "kube/drift.h"
+#include "panels/drift.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -141,6 +144,42 @@ static void test_helm(void **state)
 	json_decref(j);
 }
 
+/* The printed tables: flags in the DRIFT column, escapes from the server neutralised. */
+static void test_print(void **state)
+{
+	(void)state;
+	struct model dev, prod;
+	model_init(&dev);
+	model_init(&prod);
+	add_deploy(&dev, "hub", "hub:0.9.1\x1b[31m");
+	add_pod(&dev, "hub-1", "hub", "hub:0.9.0");
+	add_deploy(&prod, "hub", "hub:0.9.0");
+	struct drift_report r;
+	drift_report_build(&r, &dev, &prod);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	const char *labels[2] = { "dev", "prod" };
+	drift_print_report(&r, labels, out);
+	struct helm_list h = { 0 };
+	struct helm_release rel = { .ns = "jh", .name = "hub", .status = "failed", .version = 2, .flagged = true };
+	h.v = &rel;
+	h.n = 1;
+	drift_print_helm(&h, "dev", 1000, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "SPEC(dev)"));
+	assert_non_null(strstr(buf, "RUNNING(prod)"));
+	assert_non_null(strstr(buf, "DIFFERS, ROLLOUT 1/1 pods off spec (dev)"));
+	assert_null(strchr(buf, '\x1b'));
+	assert_non_null(strstr(buf, "HELM RELEASES (dev)"));
+	assert_non_null(strstr(buf, "FAILED"));
+	assert_non_null(strstr(buf, "<unknown>"));
+	free(buf);
+	drift_report_free(&r);
+	model_free(&dev);
+	model_free(&prod);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_two_contexts),
 		cmocka_unit_test(test_selector),
 		cmocka_unit_test(test_helm),
+		cmocka_unit_test(test_print),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,37 @@ static void test_snapshot_deletes_vanished(void **state)
 	model_free(&m);
 }
 
+/* model_node_pod_count() is cached per pods_version: the count must follow pods added,
+ * moved and deleted, and nodes created after the last count. */
+static void test_node_pod_count_follows_changes(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct model_node n = { .name = "n1" };
+	model_node_upsert(&m, &n);
+	assert_int_equal(model_node_pod_count(&m, "n1"), 0);
+	put_pod(&m, "a", "p1", "Running", true);
+	put_pod(&m, "a", "p2", "Running", true);
+	assert_int_equal(model_node_pod_count(&m, "n1"), 2);
+	n.name = "n2"; /* created after the count: counted on its first question */
+	model_node_upsert(&m, &n);
+	assert_int_equal(model_node_pod_count(&m, "n2"), 0);
+	struct model_pod p = { .ns = "a", .name = "p2", .node = "n2", .ip = "10.0.0.2", .ready = 1, .total = 1 };
+	snprintf(p.status, sizeof(p.status), "Running");
+	model_pod_upsert(&m, &p); /* moved to n2 */
+	assert_int_equal(model_node_pod_count(&m, "n1"), 1);
+	assert_int_equal(model_node_pod_count(&m, "n2"), 1);
+	assert_true(model_pod_delete(&m, "a", "p1"));
+	assert_int_equal(model_node_pod_count(&m, "n1"), 0);
+	n.name = "n1"; /* re-created node object: its count is recomputed, not reset to 0 */
+	put_pod(&m, "a", "p3", "Running", true);
+	model_node_upsert(&m, &n);
+	assert_int_equal(model_node_pod_count(&m, "n1"), 1);
+	assert_int_equal(model_node_pod_count(&m, "gone"), 0); /* not a node of the model */
+	model_free(&m);
+}
+
 static void test_nodes(void **state)
 {
 	(void)state;
@@ -283,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_workloads_events_namespaces_and_kind_versions),
 		cmocka_unit_test(test_apply_order_sequences),
 		cmocka_unit_test(test_pods_sorted_by_namespace_then_name),
+		cmocka_unit_test(test_node_pod_count_follows_changes),
 		cmocka_unit_test(test_update_replaces_and_delete_removes),
 		cmocka_unit_test(test_snapshot_deletes_vanished),
 		cmocka_unit_test(test_nodes),

@@ -271,6 +271,18 @@ static void test_incident_start_end(void **state)
 	timeline_close(&tl);
 	assert_int_equal(timeline_open(&tl, dir, NULL, T0 + 86400, err, sizeof(err)), 0);
 	assert_string_equal(tl.name, "2001-09-10");
+	/* Another warroom starts an incident: this one follows; midnight rolls the day. */
+	struct timeline other;
+	assert_int_equal(timeline_open(&other, dir, NULL, T0 + 86400, err, sizeof(err)), 0);
+	assert_int_equal(timeline_incident_start(&other, "from-run", T0 + 86400, err, sizeof(err)), 0);
+	assert_int_equal(timeline_follow(&tl, T0 + 86400, err, sizeof(err)), 1);
+	assert_string_equal(tl.name, "from-run");
+	assert_int_equal(tl.nentries, 1);
+	assert_int_equal(timeline_follow(&tl, T0 + 86400, err, sizeof(err)), 0);
+	assert_int_equal(timeline_incident_end(&other, T0 + 86400, err, sizeof(err)), 0);
+	assert_int_equal(timeline_follow(&tl, T0 + 2 * 86400, err, sizeof(err)), 1);
+	assert_string_equal(tl.name, "2001-09-11");
+	timeline_close(&other);
 	timeline_close(&tl);
 }
 
