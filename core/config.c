@@ -468,14 +468,13 @@ static int cfg_root(const struct cfg_reader *r, struct config *c)
 	if (!json_is_object(root))
 		return cfg_fail(r, cfg_line(r, NULL, NULL, 0), "expected a map with 'hosts'");
 	static const char *const keys[] = { "known_hosts", "interval", "timeout", "hosts", "audit_events",
-		"contexts", "matrix", "thresholds", "rotate", "stale_after", "colors", "keymap", NULL };
+		"contexts", "matrix", "thresholds", "rotate", "colors", "keymap", NULL };
 	if (cfg_known_keys(r, root, "", keys) < 0 ||
 	    cfg_bool(r, root, "audit_events", "audit_events", &c->audit_events) < 0 ||
 	    cfg_string_at(r, root, "known_hosts", 0, "known_hosts", true, &c->known_hosts) < 0 ||
 	    cfg_int(r, root, "interval", "interval", 1, 86400, &c->interval_s) < 0 ||
 	    cfg_int(r, root, "timeout", "timeout", 1, 3600, &c->timeout_s) < 0 ||
 	    cfg_int(r, root, "rotate", "rotate", 1, 3600, &c->rotate_s) < 0 ||
-	    cfg_int(r, root, "stale_after", "stale_after", 1, 86400, &c->stale_after_s) < 0 ||
 	    cfg_strings(r, root, "contexts", "contexts", &c->contexts, &c->ncontexts) < 0 ||
 	    cfg_strings(r, root, "matrix", "matrix", &c->matrix_files, &c->nmatrix_files) < 0 ||
 	    cfg_string_at(r, root, "keymap", 0, "keymap", true, &c->keymap) < 0 ||
@@ -523,7 +522,6 @@ static int cfg_load(struct yaml_doc *doc, const char *path, struct config *out, 
 	out->audit_events = true;
 	out->timeout_s = CONFIG_DEFAULT_TIMEOUT;
 	out->rotate_s = CONFIG_DEFAULT_ROTATE;
-	out->stale_after_s = CONFIG_DEFAULT_STALE;
 	out->disk_warn = 85;
 	out->disk_crit = 95;
 	struct cfg_reader r = { .doc = doc, .err = err, .c = out };

@@ -7,7 +7,6 @@
  *   matrix: [~/matrix/shop.yaml]      # service-to-symptom files (like --matrix FILE...)
  *   thresholds: {disk_warn: 85, disk_crit: 95}   # defaults for every host's disks
  *   rotate: 10                        # --watch: seconds per detail pane in rotation
- *   stale_after: 30                   # --watch: seconds without news before "stale"
  *   colors: auto                      # auto, 256, 16, 8 or none (monochrome)
  *   keymap: ~/keys                    # user keymap (default $XDG_CONFIG_HOME/warroom/keymap)
  *   known_hosts: ~/.ssh/known_hosts   # default
@@ -52,7 +51,7 @@
 
 enum config_check { CONFIG_CHECK_DF = 1, CONFIG_CHECK_PM2 = 2, CONFIG_CHECK_LOAD = 4 };
 enum { CONFIG_DEFAULT_INTERVAL = 30, CONFIG_DEFAULT_TIMEOUT = 10, CONFIG_MAX_HOSTS = 10000 };
-enum { CONFIG_DEFAULT_ROTATE = 10, CONFIG_DEFAULT_STALE = 30, CONFIG_MAX_WARNINGS = 100 };
+enum { CONFIG_DEFAULT_ROTATE = 10, CONFIG_MAX_WARNINGS = 100 };
 
 /* `colors:`: auto (what the terminal says), a forced palette size, or none. */
 enum config_colors { CONFIG_COLORS_AUTO, CONFIG_COLORS_256, CONFIG_COLORS_16, CONFIG_COLORS_8,
@@ -118,7 +117,6 @@ struct config {
 	size_t nmatrix_files;
 	int disk_warn, disk_crit; /* thresholds: defaults for hosts (85 / 95) */
 	int rotate_s;            /* seconds per pane in --watch rotation (default 10) */
-	int stale_after_s;       /* seconds without news before a source is stale (default 30) */
 	enum config_colors colors;
 	char *keymap;            /* `keymap:` path as written, NULL: none */
 	char **warnings;         /* "FILE:LINE: x: unknown key (ignored)", at most 100 */

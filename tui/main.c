@@ -350,7 +350,7 @@ int main(int argc, char **argv)
 	app.argv0 = argv[0];
 	/* --watch (tui/watch): every --context given is watched side by side. */
 	bool watch_mode = false;
-	long rotate_s = 10;
+	long rotate_s = -1; /* -1: not given (then the config's rotate, else 10) */
 	const char **watch_contexts = xcalloc((size_t)argc + 1, sizeof(*watch_contexts));
 	size_t nwatch_contexts = 0;
 	const char *env_frames = getenv("WARROOM_EXIT_AFTER_FRAMES");
@@ -583,6 +583,14 @@ int main(int argc, char **argv)
 			rc = main_fail("%s", "--watch cannot be combined with --batch, run, check, -c, --panel or --dry-run");
 			goto out;
 		}
+		/* The config's contexts and rotation stand in for options not given. */
+		if (!nwatch_contexts && config.ncontexts) {
+			watch_contexts = xrealloc(watch_contexts, (config.ncontexts + 1) * sizeof(*watch_contexts));
+			for (size_t i = 0; i < config.ncontexts; i++)
+				watch_contexts[nwatch_contexts++] = config.contexts[i];
+		}
+		if (rotate_s < 0)
+			rotate_s = config.rotate_s > 0 ? config.rotate_s : 10;
 		rc = watch_main(&app, watch_contexts, nwatch_contexts, &config, rotate_s);
 		goto out;
 	} else if (nwatch_contexts > 1 && !(batch && drift_panel && npanels == 0 && !matrix_panel)) {

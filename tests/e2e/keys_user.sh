@@ -4,6 +4,13 @@
 # bad lines with FILE:LINE), and hides mutating commands in read-only mode.
 . "$(dirname "$0")/../lib/common.sh"
 
+# Stops the tmux server and waits until its socket is gone: a new server started while
+# the old one is still exiting would lose its session.
+tm_stop_server() {
+  tmux -L "$T_TMUX" kill-server 2>/dev/null
+  wait_until 5 bash -c '! test -S "$0"' "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$T_TMUX"
+}
+
 sim_start || { t_fail "warroom-sim starts"; t_done; }
 mkdir -p "$T_TMP/cfg/warroom"
 KM=$T_TMP/cfg/warroom/keymap
@@ -62,7 +69,7 @@ wait_until 5 tm_dead
 t_check "q quits" tm_dead
 
 # Read-only: the help does not advertise what the gate would refuse.
-tmux -L "$T_TMUX" kill-server 2>/dev/null
+tm_stop_server
 tm_start 120x40 env XDG_CONFIG_HOME="$T_TMP/cfg" "$BUILD/warroom" --server "$SIM_URL" --read-only
 tm_wait 10 "ingest-broker-"
 tm_keys '?'

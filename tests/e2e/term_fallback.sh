@@ -9,16 +9,24 @@
 # uses a name that has no entry anywhere.
 . "$(dirname "$0")/../lib/common.sh"
 
+# Stops the tmux server and waits until its socket is gone: a new server started while
+# the old one is still exiting would lose its session.
+tm_stop_server() {
+  tmux -L "$T_TMUX" kill-server 2>/dev/null
+  wait_until 5 bash -c '! test -S "$0"' "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$T_TMUX"
+}
+
 sim_start || { t_fail "warroom-sim starts"; t_done; }
 nonascii() { LC_ALL=C grep -c '[^ -~]' <<<"$1"; }
 colour_lines() { tm_screen -e | grep -cE $'\e\\[[0-9;]*(3[0-7]|4[0-7])(;[0-9;]*)?m'; }
-restart_console() { tm_keys q; wait_until 5 tm_dead; tmux -L "$T_TMUX" kill-server 2>/dev/null; tm_start "$@"; }
+restart_console() { tm_keys q; wait_until 5 tm_dead; tm_stop_server; tm_start "$@"; }
 
 # 1. Unknown TERM and LANG=C: usable, ASCII only.
 tm_start 80x24 env TERM=tmux-256color-old LANG=C LC_ALL=C "$BUILD/warroom" --server "$SIM_URL"
 if tm_wait 10 "ingest-broker-"; then t_ok "TERM without terminfo + LANG=C: the dashboard renders"
 else t_fail "TERM without terminfo + LANG=C: the dashboard renders" "$(tm_screen)"; fi
-tm_wait 5 "watching"
+tm_wait 10 "watching"
+tm_wait 5 "drawing as"
 scr=$(tm_screen)
 t_contains "the fallback is named on the bottom line" "no terminfo for TERM=tmux-256color-old: drawing as tmux-256color" "$scr"
 t_match "status line is drawn" "^ warroom +127\\.0\\.0\\.1:[0-9]+ +ns:all +watching" "$(head -1 <<<"$scr")"
@@ -32,7 +40,7 @@ if tm_wait 3 "> Nodes"; then t_ok "keys work on the fallback terminal"; else t_f
 # fail), and uses colours.
 restart_console 80x24 env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BUILD/warroom" --server "$SIM_URL"
 tm_wait 10 "ingest-broker-"
-sleep 0.5
+tm_wait 10 "watching"
 scr=$(tm_screen)
 t_contains "UTF-8 locale: names cut with an ellipsis" "…" "$scr"
 t_lacks "a known TERM gets no fallback note" "no terminfo" "$scr"
@@ -59,7 +67,7 @@ if wait_until 5 tm_dead; then t_ok "q quits"; else t_fail "q quits" "$(tm_screen
 
 # 5. A terminal that has terminfo but no cursor addressing is still refused: falling back
 # would draw garbage on it.
-tmux -L "$T_TMUX" kill-server 2>/dev/null
+tm_stop_server
 tm_start 80x24 env TERM=dumb "$BUILD/warroom" --server "$SIM_URL"
 if wait_until 5 tm_dead; then t_ok "TERM=dumb: the console does not start"; else t_fail "TERM=dumb: the console does not start" "$(tm_screen)"; fi
 t_contains "TERM=dumb: refused with a reason" "cannot move the cursor" "$(tm_screen -J -S - | tr -d "\n")"

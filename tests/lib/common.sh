@@ -9,6 +9,9 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/warroom-test.XXXXXX")
 # kubectl keeps a discovery cache per host:port; a stale one from an earlier run on the
 # same port must not leak into this suite.
 export KUBECACHEDIR=$T_TMP/kube-cache
+# warroom reads ~/.config/warroom/{keymap,config.yaml} and writes ~/.local/state/warroom:
+# a developer's own files must not change what a suite sees, nor a suite touch them.
+export XDG_CONFIG_HOME=$T_TMP/xdg-config XDG_STATE_HOME=$T_TMP/xdg-state
 T_N=0 T_FAILED=0
 T_PIDS=()
 T_TMUX=""

@@ -122,7 +122,6 @@ static void test_settings_and_warnings(void **state)
 		"matrix: ~/m/shop.yaml\n"
 		"thresholds: {disk_warn: 70, disk_crit: 80}\n"
 		"rotate: 5\n"
-		"stale_after: 20\n"
 		"colors: 16\n"
 		"keymap: ~/my keys\n"
 		"colour: red\n"
@@ -141,7 +140,6 @@ static void test_settings_and_warnings(void **state)
 	assert_int_equal(c.nmatrix_files, 1);
 	assert_string_equal(c.matrix_files[0], "~/m/shop.yaml");
 	assert_int_equal(c.rotate_s, 5);
-	assert_int_equal(c.stale_after_s, 20);
 	assert_int_equal(c.colors, CONFIG_COLORS_16);
 	assert_string_equal(c.keymap, "~/my keys");
 	/* Top-level thresholds are every host's defaults; a host may still override. */
@@ -149,15 +147,14 @@ static void test_settings_and_warnings(void **state)
 	assert_int_equal(config_find_host(&c, "a")->disk_crit, 80);
 	assert_int_equal(config_find_host(&c, "b")->disk_warn, 60);
 	assert_int_equal(c.nwarnings, 2);
-	assert_string_equal(c.warnings[0], "w.yaml:8: colour: unknown key (ignored)");
-	assert_string_equal(c.warnings[1], "w.yaml:11: hosts[0].prot: unknown key (ignored)");
+	assert_string_equal(c.warnings[0], "w.yaml:7: colour: unknown key (ignored)");
+	assert_string_equal(c.warnings[1], "w.yaml:10: hosts[0].prot: unknown key (ignored)");
 	config_free(&c);
 
 	/* Defaults. */
 	assert_int_equal(config_load_string("d.yaml", "hosts: []\n", 10, &c, &err), 0);
 	assert_int_equal(c.ncontexts, 0);
 	assert_int_equal(c.rotate_s, CONFIG_DEFAULT_ROTATE);
-	assert_int_equal(c.stale_after_s, CONFIG_DEFAULT_STALE);
 	assert_int_equal(c.colors, CONFIG_COLORS_AUTO);
 	assert_int_equal(c.nwarnings, 0);
 	assert_null(c.keymap);
