@@ -34,13 +34,65 @@ void wall_count_model(const struct model *m, struct wall_counts *c)
 	}
 }
 
+enum disk_level wall_host_disk(const struct host_status *st)
+{
+	enum disk_level worst = DISK_OK;
+	if (!st->polled || !st->have_df || !st->disk)
+		return DISK_OK;
+	for (size_t i = 0; i < st->df.n; i++)
+		if (st->disk[i] > worst)
+			worst = st->disk[i];
+	return worst;
+}
+
+bool wall_host_failing(const struct host_status *st)
+{
+	/* A failed check (pm2 not installed...) still leaves the host reachable. */
+	return st->polled && st->fail != SSH_OK && st->fail != SSH_FAIL_COMMAND;
+}
+
+void wall_count_host(const struct host_status *st, struct wall_counts *c)
+{
+	c->hosts_total++;
+	enum disk_level d = wall_host_disk(st);
+	if (d >= DISK_WARN)
+		c->hosts_disk_over++;
+	if (d == DISK_CRIT)
+		c->hosts_disk_crit++;
+	if (wall_host_failing(st))
+		c->hosts_failing++;
+}
+
+bool wall_host_problem(const struct host_status *st, struct wall_problem *out)
+{
+	char raw[900];
+	const char *name = st->cfg && st->cfg->name ? st->cfg->name : st->address ? st->address : "?";
+	if (wall_host_failing(st)) {
+		snprintf(raw, sizeof(raw), "host %.100s %s: %.500s", name, ssh_fail_name(st->fail), st->message);
+	} else if (wall_host_disk(st) == DISK_CRIT) {
+		/* The fullest critical mount: the one to clean up first. */
+		const struct df_mount *m = NULL;
+		for (size_t i = 0; i < st->df.n; i++)
+			if (st->disk[i] == DISK_CRIT && (!m || st->df.v[i].use_pct > m->use_pct))
+				m = &st->df.v[i];
+		snprintf(raw, sizeof(raw), "host %.100s disk %.300s %d%% used", name,
+			 m && m->mount ? m->mount : "?", m ? m->use_pct : -1);
+	} else {
+		return false;
+	}
+	out->sev = SEV_BAD;
+	text_sanitize(raw, strlen(raw), out->text, sizeof(out->text));
+	return true;
+}
+
 enum wall_state wall_state_of(const struct wall_counts *c, bool stale)
 {
 	if (stale)
 		return WALL_STALE;
 	if (c->nodes_ready < c->nodes_total || c->workloads_down || c->services_down)
 		return WALL_DOWN;
-	if (c->pods_unhealthy || c->workloads_degraded || c->services_degraded)
+	if (c->pods_unhealthy || c->workloads_degraded || c->services_degraded || c->hosts_disk_crit ||
+	    c->hosts_failing)
 		return WALL_DEGRADED;
 	return WALL_OK;
 }
@@ -65,8 +117,18 @@ void wall_format_strip(const struct wall_counts *c, char *out, size_t cap)
 	int n = snprintf(out, cap, "nodes %zu/%zu ready  pods %zu/%zu unhealthy  workloads %zu/%zu degraded",
 			 c->nodes_ready, c->nodes_total, c->pods_unhealthy, c->pods_total, c->workloads_degraded,
 			 c->workloads_total);
-	if (c->have_matrix && n > 0 && (size_t)n < cap)
-		snprintf(out + n, cap - (size_t)n, "  services %zu/%zu down", c->services_down, c->services_total);
+	if (c->have_matrix && n > 0 && (size_t)n < cap) {
+		int m = snprintf(out + n, cap - (size_t)n, "  services %zu/%zu down", c->services_down,
+				 c->services_total);
+		n = m < 0 ? -1 : n + m;
+	}
+	if (c->have_hosts && n > 0 && (size_t)n < cap) {
+		int m = snprintf(out + n, cap - (size_t)n, "  hosts %zu/%zu over disk", c->hosts_disk_over,
+				 c->hosts_total);
+		n = m < 0 ? -1 : n + m;
+		if (c->hosts_failing && n > 0 && (size_t)n < cap)
+			snprintf(out + n, cap - (size_t)n, ", %zu failing", c->hosts_failing);
+	}
 }
 
 /* Block letters: '#' is a filled cell.  Only the headline words' letters exist. */

@@ -3,7 +3,8 @@
 /* panels/wall: the view-model of the wall screen (`warroom --watch`, tui/watch).
  *
  * Per context it turns the model into a summary strip (nodes ready/total, pods
- * unhealthy, deployments/statefulsets degraded, matrix services down), a headline state
+ * unhealthy, deployments/statefulsets degraded, matrix services down, and with --config
+ * hosts the SSH hosts over a disk threshold), a headline state
  * (OK / DEGRADED / DOWN, or STALE when the data cannot be trusted) and the list of what
  * is unhealthy, worst first, for the detail area.  It also renders a word in large block
  * letters, readable across a room.
@@ -11,8 +12,11 @@
  * Headline rules (the worst applies):
  *   DOWN      a node is not Ready, a workload has no ready replica of those desired, or a
  *             matrix service is down / not found;
- *   DEGRADED  a pod is unhealthy, a workload has fewer ready replicas than desired, or a
- *             matrix service is degraded;
+ *   DEGRADED  a pod is unhealthy, a workload has fewer ready replicas than desired, a
+ *             matrix service is degraded, or an SSH host of --config cannot be polled
+ *             (unreachable, host key unknown/changed, authentication) or has a mount at
+ *             or over its critical disk threshold (hosts are shared by every context, so
+ *             they never make a cluster DOWN);
  *   OK        none of that;
  *   STALE     the caller says the sources are stale or never synced: the colour is grey
  *             and the caller shows "stale since HH:MM" (never a frozen green).
@@ -20,6 +24,7 @@
  * (tui/text) before it lands in an output line.
  */
 #include "core/model.h"
+#include "ssh/hosts.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,17 +38,37 @@ struct wall_counts {
 	size_t workloads_total, workloads_degraded, workloads_down;
 	bool have_matrix;
 	size_t services_total, services_down, services_degraded;
+	bool have_hosts;
+	size_t hosts_total;
+	size_t hosts_disk_over;   /* worst mount at/over disk_warn (crit included) */
+	size_t hosts_disk_crit;   /* worst mount at/over disk_crit */
+	size_t hosts_failing;     /* last poll failed to connect/authenticate (wall_host_failing) */
 };
 
 /* Counts nodes, pods and workloads of m (matrix fields are left as they are). */
 void wall_count_model(const struct model *m, struct wall_counts *c);
+struct wall_problem;
+
+/* Adds host st to the host counts of c (have_hosts is the caller's).  A host not polled
+ * yet counts in hosts_total only. */
+void wall_count_host(const struct host_status *st, struct wall_counts *c);
+/* The worst disk level of st's mounts in its last poll (DISK_OK without df). */
+enum disk_level wall_host_disk(const struct host_status *st);
+/* Whether st's last poll failed before its checks could run (every failure but
+ * SSH_FAIL_COMMAND, which still has the other checks' results). */
+bool wall_host_failing(const struct host_status *st);
+/* The problem line of host st when it is failing or over its critical disk threshold
+ * (worst mount named), sanitised into out; false (out untouched) when it has none. */
+bool wall_host_problem(const struct host_status *st, struct wall_problem *out);
 /* The headline state of counts c; stale wins over everything. */
 enum wall_state wall_state_of(const struct wall_counts *c, bool stale);
 /* "OK", "DEGRADED", "DOWN", "STALE". */
 const char *wall_state_word(enum wall_state s);
 
 /* The summary strip, e.g. "nodes 3/3 ready  pods 2/40 unhealthy  workloads 1/12 degraded
- * services 0/5 down" (the services part only with a matrix).  Always NUL-terminates. */
+ * services 0/5 down  hosts 1/3 over disk, 1 failing" (the services part only with a
+ * matrix, the hosts part only with hosts, ", N failing" only when N > 0).  Always
+ * NUL-terminates. */
 void wall_format_strip(const struct wall_counts *c, char *out, size_t cap);
 
 enum { WALL_BIG_ROWS = 5, WALL_BIG_BYTES = 512, WALL_LINE_BYTES = 256 };

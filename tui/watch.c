@@ -11,11 +11,11 @@
 #include "panels/matrix.h"
 #include "panels/wall.h"
 #include "ssh/hosts.h"
+#include "tui/term.h"
 #include "tui/text.h"
 
 #include <curses.h>
 #include <errno.h>
-#include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +66,7 @@ struct watch {
 	long long next_rotate_ms;
 	size_t page;
 	struct wall_problem *problems; /* scratch, WATCH_MAX_PROBLEMS entries */
+	char term_note[256];           /* tui/term's fallback remark, "" when none */
 };
 
 static void watch_mark_dirty(struct watch *w)
@@ -216,6 +217,40 @@ static void watch_matrix_counts(struct watch_source *s, time_t now, struct wall_
 	}
 }
 
+/* The SSH hosts of --config: the same for every context (hosts are not in a cluster). */
+static void watch_host_counts(struct watch *w, struct wall_counts *c)
+{
+	c->have_hosts = w->hosts != NULL;
+	c->hosts_total = c->hosts_disk_over = c->hosts_disk_crit = c->hosts_failing = 0;
+	if (!w->hosts)
+		return;
+	const struct hosts *h = hosts_view_hosts(w->hosts);
+	for (size_t i = 0; i < hosts_count(h); i++)
+		wall_count_host(hosts_status(h, i), c);
+}
+
+/* Appends the hosts' problems (failing, or a mount over its critical threshold) to the
+ * n problems in w->problems; returns the new count. */
+static size_t watch_host_problems(struct watch *w, size_t n, size_t *total)
+{
+	if (!w->hosts)
+		return n;
+	const struct hosts *h = hosts_view_hosts(w->hosts);
+	struct wall_problem p;
+	for (size_t i = 0; i < hosts_count(h); i++) {
+		if (!wall_host_problem(hosts_status(h, i), &p))
+			continue;
+		(*total)++;
+		/* Hosts go first: they are few, and the list may be cut. */
+		if (n == WATCH_MAX_PROBLEMS)
+			n--;
+		memmove(w->problems + 1, w->problems, n * sizeof(*w->problems));
+		w->problems[0] = p;
+		n++;
+	}
+	return n;
+}
+
 /* ---- drawing ---- */
 
 static int watch_pair_of(enum wall_state st)
@@ -242,7 +277,7 @@ static void watch_put(struct watch *w, int y, int x, int cols, const char *text,
 	text_fit(text, (size_t)cols, fit, sizeof(fit));
 	(void)w;
 	attron(attr);
-	mvaddstr(y, x, fit);
+	term_mvaddstr(y, x, fit); /* ASCII when the locale is not UTF-8 */
 	attroff(attr);
 }
 
@@ -266,6 +301,7 @@ static void watch_draw_tile(struct watch *w, struct watch_source *s, int y, int 
 	memset(&c, 0, sizeof(c));
 	wall_count_model(&s->model, &c);
 	watch_matrix_counts(s, now, &c);
+	watch_host_counts(w, &c);
 	bool stale = watch_source_stale(s, now_ms, now);
 	enum wall_state st = wall_state_of(&c, stale);
 	int pair = watch_pair_of(st);
@@ -326,6 +362,7 @@ static void watch_draw_tile(struct watch *w, struct watch_source *s, int y, int 
 		return;
 	size_t total = 0;
 	size_t np = wall_problems(&s->model, now, w->problems, WATCH_MAX_PROBLEMS, &total);
+	np = watch_host_problems(w, np, &total);
 	int avail = end - row;
 	if (np == 0)
 		return;
@@ -353,10 +390,13 @@ static void watch_draw(struct watch *w)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(raw, sizeof(raw), "warroom watch  %zu context%s  read-only", w->n, w->n == 1 ? "" : "s");
-	watch_put(w, 0, 0, width, raw, watch_attr(w, WPAIR_BAR, true));
+	snprintf(raw, sizeof(raw), "warroom watch  %zu context%s  read-only%s%s", w->n, w->n == 1 ? "" : "s",
+		 w->term_note[0] ? "  " : "", w->term_note);
 	int cw = (int)strlen(clock);
-	if (width > cw + 30)
+	bool show_clock = width > cw + 30;
+	/* The title stops short of the clock rather than running under it. */
+	watch_put(w, 0, 0, show_clock ? width - cw - 2 : width, raw, watch_attr(w, WPAIR_BAR, true));
+	if (show_clock)
 		watch_put(w, 0, width - cw - 1, cw, clock, watch_attr(w, WPAIR_BAR, true));
 	int bottom = height - 1;
 	if (w->hosts) {
@@ -508,7 +548,12 @@ static int watch_term_start(struct watch *w, char *err, size_t cap)
 		snprintf(err, cap, "signalfd: %s", strerror(errno));
 		return -1;
 	}
-	w->term = newterm(NULL, stdout, stdin);
+	/* $TERM, else a fallback type when its terminfo is missing (tui/term); the note is
+	 * shown on the top line. */
+	char terr[512] = "";
+	w->term = term_open(stdout, stdin, w->term_note, sizeof(w->term_note), terr, sizeof(terr));
+	if (w->term)
+		set_term(w->term);
 	const char *cup = w->term ? tigetstr("cup") : NULL;
 	if (!w->term || !cup || cup == (const char *)-1) {
 		const char *term = getenv("TERM");
@@ -516,31 +561,35 @@ static int watch_term_start(struct watch *w, char *err, size_t cap)
 			endwin();
 			delscreen(w->term);
 			w->term = NULL;
+			snprintf(err, cap, "terminal type '%.40s' cannot move the cursor: it cannot run the wall "
+				 "screen (set TERM, e.g. xterm)", term ? term : "(unset)");
+		} else {
+			snprintf(err, cap, "%s", terr);
 		}
-		snprintf(err, cap, "terminal type '%.40s' cannot run the wall screen (set TERM, e.g. xterm)",
-			 term ? term : "(unset)");
 		close(w->sigfd);
 		w->sigfd = -1;
 		sigprocmask(SIG_SETMASK, &w->oldmask, NULL);
 		return -1;
 	}
-	set_term(w->term);
 	raw();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
-	const char *cs = nl_langinfo(CODESET);
-	w->utf8 = cs && strcmp(cs, "UTF-8") == 0;
-	if (has_colors() && start_color() == OK && !getenv("NO_COLOR")) {
+	w->utf8 = term_utf8();
+	/* NO_COLOR (set and not empty, no-color.org) or `colors: none`: attributes only,
+	 * decided before start_color(), which alone makes ncurses paint default colours. */
+	const char *no_color = getenv("NO_COLOR");
+	int ncolors = term_colors(tigetnum("colors"), w->app->colors, no_color && no_color[0]);
+	if (ncolors > 0 && has_colors() && start_color() == OK) {
 		w->colors = true;
 		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 		init_pair(WPAIR_OK, COLOR_GREEN, bg);
 		init_pair(WPAIR_WARN, COLOR_YELLOW, bg);
 		init_pair(WPAIR_BAD, COLOR_RED, bg);
 		/* Grey where the terminal has it (bright black), else white. */
-		init_pair(WPAIR_STALE, COLORS >= 16 ? 8 : COLOR_WHITE, bg);
+		init_pair(WPAIR_STALE, ncolors >= 16 ? 8 : COLOR_WHITE, bg);
 		init_pair(WPAIR_BAR, COLOR_WHITE, COLOR_BLUE);
 	}
 	loop_watch_fd(w->app->loop, STDIN_FILENO, LOOP_READ, watch_on_tty, w);

@@ -10,7 +10,11 @@
  * summary strip (panels/wall), the age/state of every source, and the unhealthy objects,
  * rotated page by page every `rotate_s` seconds when they do not fit; a clock; the SSH
  * hosts of --config on the bottom line (polled read-only: an unknown host key is a
- * failure shown there, never a question).
+ * failure shown there, never a question), counted in every context's strip ("hosts N/M
+ * over disk") and listed first among its problems when failing or over disk_crit.
+ * The terminal goes through tui/term: a fallback type when $TERM has no terminfo (named
+ * on the top line), the palette from NO_COLOR / the config's `colors:`, ASCII drawing
+ * ('#' block letters) when the locale is not UTF-8.
  *
  * Read-only by construction: no key runs a command (only q / C-c quit and the terminal's
  * resize is honoured), every request gate is in read-only mode, no prompt ever opens.
