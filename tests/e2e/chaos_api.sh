@@ -18,7 +18,7 @@ PROXY_LOG=$T_TMP/proxy.log
 proxy_start() { # [PORT]
   bg_start "$PROXY_LOG" python3 "$T_ROOT/tests/chaos/proxy.py" "$SIM_URL" "$MODE" "${1:-0}"
   PROXY_PID=$BG_PID
-  wait_until 10 grep -q '^listening' "$PROXY_LOG" || { t_fail "chaos proxy starts" "$(cat "$PROXY_LOG")"; t_done; }
+  wait_until 30 grep -q '^listening' "$PROXY_LOG" || { t_fail "chaos proxy starts (port ${1:-any})" "$(cat "$PROXY_LOG")"; t_done; }
   PROXY_PORT=$(sed -n 's/^listening //p' "$PROXY_LOG")
 }
 proxy_start
