@@ -474,8 +474,6 @@ static void ssh_on_agent_probe(struct agent_probe *p, enum agent_probe_result r,
 			       void *ud)
 {
 	struct ssh_session *s = ud;
-	agent_probe_free(p);
-	s->probe = NULL;
 	if (r == AGENT_PROBE_OK)
 		s->state = ssh_agent_open(s) ? S_AUTH_AGENT : S_AUTH_KEY;
 	else {
@@ -488,6 +486,9 @@ static void ssh_on_agent_probe(struct agent_probe *p, enum agent_probe_result r,
 				 "not an ssh-agent", why);
 		s->state = S_AUTH_KEY;
 	}
+	/* `why` lives in the probe: free it only once the note is written. */
+	agent_probe_free(p);
+	s->probe = NULL;
 	ssh_step(s);
 }
 
