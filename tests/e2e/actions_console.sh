@@ -36,6 +36,10 @@ t_eq "kubectl shows the new replicas" 3 "$(kc -n ingest get deploy ingest-core -
 tm_keys Escape Escape
 
 # ---- live progress of a multi-object action ---------------------------------------
+# The third ingest-core pod must be scheduled before the node's pods are counted, or it may
+# land on the node between the count and the drain dialog.
+core_ready() { [ "$(kc -n ingest get deploy ingest-core -o jsonpath='{.status.readyReplicas}')" = 3 ]; }
+wait_until 30 core_ready || t_fail "ingest-core reaches 3 ready replicas" "$(kc -n ingest get pods 2>&1)"
 node=$(kc -n ingest get pods -l app=ingest-broker -o jsonpath='{.items[0].spec.nodeName}')
 npods=$(kc get pods -A --field-selector spec.nodeName="$node" --no-headers | wc -l)
 total=$((npods + 1))   # the node's cordon, then one line per pod
