@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """bench/latency.py: latencies from a warroom trace (WARROOM_TRACE, see core/trace.h).
 
-  latency.py input TRACE             input -> next frame, for every "input" mark
+  latency.py input TRACE [T0 T1]     input -> next frame, for every "input" mark (between
+                                     T0 and T1, realtime, when given)
   latency.py churn TRACE CHANGES     simulator change -> first frame after warroom applied
                                      that resourceVersion (CHANGES from bench/churn.py)
-  latency.py wakes TRACE SECONDS     poll() wake-ups per second
+  latency.py wakes TRACE SECONDS [T0 T1]
+                                     poll() wake-ups per second; with T0 T1 (realtime)
+                                     only the marks between them count, over T1 - T0
+                                     seconds (read the trace after warroom exited: it
+                                     is flushed at frames and at exit), and the reasons
+                                     poll returned are counted ("N fds", "timeout"...)
   latency.py firstframe TRACE T0     seconds from T0 (realtime) to the first frame after
                                      the last initial list ("synced")
 Prints one JSON object with n, p50, p99, max (milliseconds) or the rate.
@@ -42,8 +48,9 @@ def main():
     frames = [t for t, k, _ in trace if k == "frame"]
     if mode == "input":
         lat, missing = [], 0
+        t0, t1 = (float(sys.argv[3]), float(sys.argv[4])) if len(sys.argv) > 4 else (0, float("inf"))
         for t, k, _ in trace:
-            if k != "input":
+            if k != "input" or not t0 <= t <= t1:
                 continue
             i = bisect.bisect_left(frames, t)
             if i < len(frames):
@@ -67,9 +74,20 @@ def main():
                 missing += 1
         print(json.dumps(summary(lat, missing)))
     elif mode == "wakes":
-        n = sum(1 for _, k, _ in trace if k == "wake")
-        print(json.dumps({"wakes": n, "per_s": n / float(sys.argv[3]),
-                          "frames": len(frames)}))
+        secs = float(sys.argv[3])
+        if len(sys.argv) > 5:
+            t0, t1 = float(sys.argv[4]), float(sys.argv[5])
+            trace = [m for m in trace if t0 <= m[0] <= t1]
+            frames = [t for t in frames if t0 <= t <= t1]
+            secs = t1 - t0
+        why = {}
+        for _, k, d in trace:
+            if k == "wake":
+                d = "fds" if d.endswith("fd") or d.endswith("fds") else d
+                why[d] = why.get(d, 0) + 1
+        n = sum(why.values())
+        print(json.dumps({"wakes": n, "per_s": n / secs, "frames": len(frames),
+                          "why": why}))
     elif mode == "firstframe":
         t0 = float(sys.argv[3])
         synced = [t for t, k, _ in trace if k == "synced"]

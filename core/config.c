@@ -5,73 +5,21 @@
 #include "core/xalloc.h"
 #include "kube/yaml.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct cfg_reader {
-	const struct yaml_doc *doc;
-	char **err;
+	struct yaml_reader y;    /* the doc and where the first error goes */
 	struct config *c;        /* where warnings go */
 };
 
-static int cfg_fail(const struct cfg_reader *r, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int cfg_fail(const struct cfg_reader *r, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char msg[512];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line)
-		*r->err = xasprintf("%s:%u: %s", yaml_doc_name(r->doc), line, msg);
-	else
-		*r->err = xasprintf("%s: %s", yaml_doc_name(r->doc), msg);
-	return -1;
-}
-
-static unsigned cfg_line(const struct cfg_reader *r, const json_t *parent, const char *key, size_t i)
-{
-	return yaml_doc_mark(r->doc, parent, key, i).line;
-}
-
-/* Keys outside `allowed` (NULL-terminated): fatal, an error naming the first; else a
- * warning with FILE:LINE in c->warnings, since a newer or misspelt key must not stop the
- * console from starting. */
-static int cfg_check_keys(const struct cfg_reader *r, const json_t *obj, const char *path,
-			  const char *const *allowed, bool fatal)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)obj, key, v) {
-		bool ok = false;
-		for (const char *const *a = allowed; *a; a++)
-			ok = ok || strcmp(*a, key) == 0;
-		if (!ok && fatal)
-			return cfg_fail(r, cfg_line(r, obj, key, 0), "%s%s%s: unknown key", path,
-					*path ? "." : "", key);
-		if (ok || r->c->nwarnings >= CONFIG_MAX_WARNINGS)
-			continue;
-		char shown[64];
-		snprintf(shown, sizeof(shown), "%s", key);
-		for (char *p = shown; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
-		r->c->warnings = xrealloc(r->c->warnings, (r->c->nwarnings + 1) * sizeof(char *));
-		r->c->warnings[r->c->nwarnings++] =
-			xasprintf("%s:%u: %s%s%s: unknown key (ignored)", yaml_doc_name(r->doc),
-				  cfg_line(r, obj, key, 0), path, *path ? "." : "", shown);
-	}
-	return 0;
-}
-
+/* Unknown keys are warnings with FILE:LINE in c->warnings: a newer or misspelt key must
+ * not stop the console from starting. */
 static int cfg_known_keys(const struct cfg_reader *r, const json_t *obj, const char *path,
 			  const char *const *allowed)
 {
-	return cfg_check_keys(r, obj, path, allowed, false);
+	return yaml_read_keys(&r->y, obj, path, allowed, &r->c->warnings, &r->c->nwarnings, CONFIG_MAX_WARNINGS);
 }
 
 /* The strict form, for user action definitions: those run commands on hosts, so a
@@ -79,45 +27,15 @@ static int cfg_known_keys(const struct cfg_reader *r, const json_t *obj, const c
 static int cfg_known_keys_strict(const struct cfg_reader *r, const json_t *obj, const char *path,
 				 const char *const *allowed)
 {
-	return cfg_check_keys(r, obj, path, allowed, true);
+	return yaml_read_keys(&r->y, obj, path, allowed, NULL, NULL, 0);
 }
 
-/* A word-like string: printable ASCII/UTF-8, no control bytes; `blanks` allows spaces. */
-static bool cfg_clean(const char *s, bool blanks)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || (!blanks && *p == ' '))
-			return false;
-	return true;
-}
-
-/* parent[key] (object) or parent[index] (array) as a string: strings, or plain scalars as
- * written (so `name: 2024` or `address: 10.0.0.1` are text).  Absent/null: *out NULL. */
+/* parent[key] (object) or parent[index] (array) as a string (see yaml_read_text); a word
+ * unless `blanks`. */
 static int cfg_string_at(const struct cfg_reader *r, const json_t *parent, const char *key,
 			 size_t index, const char *what, bool blanks, char **out)
 {
-	*out = NULL;
-	const json_t *v = key ? json_object_get(parent, key) : json_array_get(parent, index);
-	if (!v || json_is_null(v))
-		return 0;
-	unsigned line = cfg_line(r, parent, key, index);
-	const char *s = NULL;
-	if (json_is_string(v)) {
-		if (strlen(json_string_value(v)) != json_string_length(v))
-			return cfg_fail(r, line, "%s: contains a NUL byte", what);
-		s = json_string_value(v);
-	} else if (!json_is_object(v) && !json_is_array(v)) {
-		s = yaml_doc_text(r->doc, parent, key, index);
-	}
-	if (!s)
-		return cfg_fail(r, line, "%s: expected a string", what);
-	if (!*s)
-		return cfg_fail(r, line, "%s: must not be empty", what);
-	if (!cfg_clean(s, blanks))
-		return cfg_fail(r, line, "%s: contains control characters%s", what,
-				blanks ? "" : " or blanks");
-	*out = xstrdup(s);
-	return 0;
+	return yaml_read_text(&r->y, parent, key, index, what, blanks ? YAML_TEXT_BLANKS : 0, 0, out);
 }
 
 static int cfg_int(const struct cfg_reader *r, const json_t *obj, const char *key,
@@ -127,8 +45,8 @@ static int cfg_int(const struct cfg_reader *r, const json_t *obj, const char *ke
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-		return cfg_fail(r, cfg_line(r, obj, key, 0), "%s: expected an integer %ld..%ld", what,
-				lo, hi);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, obj, key, 0), "%s: expected an integer %ld..%ld",
+				      what, lo, hi);
 	*out = (int)json_integer_value(v);
 	return 0;
 }
@@ -158,7 +76,7 @@ static int cfg_strings(const struct cfg_reader *r, const json_t *obj, const char
 		if (cfg_string_at(r, v, NULL, i, item, false, &s) < 0)
 			return -1;
 		if (!s)
-			return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: expected a string", item);
+			return yaml_read_fail(&r->y, yaml_read_line(&r->y, v, NULL, i), "%s: expected a string", item);
 		(*out)[(*n)++] = s;
 	}
 	return 0;
@@ -181,8 +99,10 @@ static int cfg_checks(const struct cfg_reader *r, const json_t *obj, const char 
 		else if (strcmp(names[i], "load") == 0)
 			*out |= CONFIG_CHECK_LOAD;
 		else
-			rc = cfg_fail(r, json_is_array(arr) ? cfg_line(r, arr, NULL, i) : cfg_line(r, obj, "checks", 0),
-				      "%s[%zu]: unknown check '%s' (df, pm2, load)", what, i, names[i]);
+			rc = yaml_read_fail(&r->y,
+					    json_is_array(arr) ? yaml_read_line(&r->y, arr, NULL, i)
+							       : yaml_read_line(&r->y, obj, "checks", 0),
+					    "%s[%zu]: unknown check '%s' (df, pm2, load)", what, i, names[i]);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -197,15 +117,15 @@ static int cfg_probe(const struct cfg_reader *r, const json_t *arr, size_t i, co
 	char *s;
 	if (cfg_string_at(r, arr, NULL, i, what, false, &s) < 0)
 		return -1;
-	unsigned line = cfg_line(r, arr, NULL, i);
+	unsigned line = yaml_read_line(&r->y, arr, NULL, i);
 	if (!s)
-		return cfg_fail(r, line, "%s: expected HOST:PORT", what);
+		return yaml_read_fail(&r->y, line, "%s: expected HOST:PORT", what);
 	char *colon = strrchr(s, ':');
 	char *end = NULL;
 	long port = colon ? strtol(colon + 1, &end, 10) : 0;
 	if (!colon || colon == s || !end || *end || colon[1] == '\0' || port < 1 || port > 65535) {
 		free(s);
-		return cfg_fail(r, line, "%s: expected HOST:PORT with a port 1..65535", what);
+		return yaml_read_fail(&r->y, line, "%s: expected HOST:PORT with a port 1..65535", what);
 	}
 	*colon = '\0';
 	if (s[0] == '[' && colon[-1] == ']') {
@@ -224,14 +144,15 @@ static int cfg_mounts(const struct cfg_reader *r, const json_t *h, const char *w
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return cfg_fail(r, cfg_line(r, h, "mounts", 0), "%s.mounts: expected a list", what);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, h, "mounts", 0), "%s.mounts: expected a list", what);
 	out->mounts = xcalloc(json_array_size(v) + 1, sizeof(*out->mounts));
 	for (size_t i = 0; i < json_array_size(v); i++) {
 		char p[200];
 		snprintf(p, sizeof(p), "%s.mounts[%zu]", what, i);
 		const json_t *m = json_array_get(v, i);
 		if (!json_is_object(m))
-			return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: expected {path, warn, crit}", p);
+			return yaml_read_fail(&r->y, yaml_read_line(&r->y, v, NULL, i),
+					      "%s: expected {path, warn, crit}", p);
 		static const char *const keys[] = { "path", "warn", "crit", NULL };
 		struct config_mount *cm = &out->mounts[out->nmounts++];
 		cm->warn = cm->crit = -1;
@@ -243,7 +164,7 @@ static int cfg_mounts(const struct cfg_reader *r, const json_t *h, const char *w
 		    cfg_int(r, m, "crit", p, 0, 100, &cm->crit) < 0)
 			return -1;
 		if (!cm->path)
-			return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: missing path", p);
+			return yaml_read_fail(&r->y, yaml_read_line(&r->y, v, NULL, i), "%s: missing path", p);
 	}
 	return 0;
 }
@@ -260,7 +181,7 @@ static int cfg_bool(const struct cfg_reader *r, const json_t *obj, const char *k
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_boolean(v))
-		return cfg_fail(r, cfg_line(r, obj, key, 0), "%s: expected true or false", what);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, obj, key, 0), "%s: expected true or false", what);
 	*out = json_is_true(v);
 	return 0;
 }
@@ -269,7 +190,7 @@ static int cfg_action(const struct cfg_reader *r, const json_t *arr, size_t i, c
 		      struct config_action *a)
 {
 	const json_t *v = json_array_get(arr, i);
-	unsigned line = cfg_line(r, arr, NULL, i);
+	unsigned line = yaml_read_line(&r->y, arr, NULL, i);
 	a->confirm = true;
 	if (!json_is_object(v)) {
 		if (cfg_string_at(r, arr, NULL, i, what, false, &a->name) < 0)
@@ -278,9 +199,10 @@ static int cfg_action(const struct cfg_reader *r, const json_t *arr, size_t i, c
 			if (strcmp(a->name, config_reserved_actions[k]) == 0)
 				a->builtin = true;
 		if (!a->builtin)
-			return cfg_fail(r, line, "%s: '%s' is not a built-in action (docker-gc, docker-restart, "
-					"pm2-restart, pm2-logs); define it as {name, command}", what,
-					a->name ? a->name : "");
+			return yaml_read_fail(&r->y, line,
+					      "%s: '%s' is not a built-in action (docker-gc, docker-restart, "
+					      "pm2-restart, pm2-logs); define it as {name, command}",
+					      what, a->name ? a->name : "");
 		return 0;
 	}
 	static const char *const keys[] = { "name", "command", "sudo", "confirm", "description", NULL };
@@ -296,12 +218,13 @@ static int cfg_action(const struct cfg_reader *r, const json_t *arr, size_t i, c
 	    cfg_bool(r, v, "confirm", what, &a->confirm) < 0)
 		return -1;
 	if (!a->name || !a->command)
-		return cfg_fail(r, line, "%s: needs both 'name' and 'command'", what);
+		return yaml_read_fail(&r->y, line, "%s: needs both 'name' and 'command'", what);
 	if (a->name[0] == '-')
-		return cfg_fail(r, line, "%s.name: must not start with '-'", what);
+		return yaml_read_fail(&r->y, line, "%s.name: must not start with '-'", what);
 	for (const char *const *k = config_reserved_actions; *k; k++)
 		if (strcmp(a->name, *k) == 0)
-			return cfg_fail(r, line, "%s.name: '%s' is a built-in name; choose another", what, a->name);
+			return yaml_read_fail(&r->y, line, "%s.name: '%s' is a built-in name; choose another", what,
+					      a->name);
 	return 0;
 }
 
@@ -312,7 +235,8 @@ static int cfg_actions(const struct cfg_reader *r, const json_t *o, const char *
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return cfg_fail(r, cfg_line(r, o, "actions", 0), "%s.actions: expected a list", what);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, o, "actions", 0), "%s.actions: expected a list",
+				      what);
 	h->actions_set = true;
 	h->actions = xcalloc(json_array_size(v) + 1, sizeof(*h->actions));
 	for (size_t i = 0; i < json_array_size(v); i++) {
@@ -323,8 +247,8 @@ static int cfg_actions(const struct cfg_reader *r, const json_t *o, const char *
 			return -1;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(h->actions[k].name, h->actions[i].name) == 0)
-				return cfg_fail(r, cfg_line(r, v, NULL, i), "%s: action '%s' listed twice", w,
-						h->actions[i].name);
+				return yaml_read_fail(&r->y, yaml_read_line(&r->y, v, NULL, i),
+						      "%s: action '%s' listed twice", w, h->actions[i].name);
 	}
 	return 0;
 }
@@ -354,12 +278,12 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 	char what[64];
 	snprintf(what, sizeof(what), "hosts[%zu]", i);
 	const json_t *o = json_array_get(arr, i);
-	h->line = cfg_line(r, arr, NULL, i);
+	h->line = yaml_read_line(&r->y, arr, NULL, i);
 	h->checks = CONFIG_CHECK_DF | CONFIG_CHECK_LOAD;
 	h->disk_warn = r->c->disk_warn;
 	h->disk_crit = r->c->disk_crit;
 	if (!json_is_object(o))
-		return cfg_fail(r, h->line, "%s: expected a map with at least 'name'", what);
+		return yaml_read_fail(&r->y, h->line, "%s: expected a map with at least 'name'", what);
 	static const char *const keys[] = { "name", "address", "port", "user", "identity", "jump",
 		"groups", "checks", "expect_pm2", "disk_warn", "disk_crit", "mounts", "probes",
 		"password_auth", "actions", NULL };
@@ -375,9 +299,9 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 	    cfg_string_at(r, o, "jump", 0, f[4], false, &h->jump) < 0)
 		return -1;
 	if (!h->name)
-		return cfg_fail(r, h->line, "%s: missing 'name'", what);
+		return yaml_read_fail(&r->y, h->line, "%s: missing 'name'", what);
 	if (h->name[0] == '-' || (h->address && h->address[0] == '-'))
-		return cfg_fail(r, h->line, "%s: a name or address must not start with '-'", what);
+		return yaml_read_fail(&r->y, h->line, "%s: a name or address must not start with '-'", what);
 	snprintf(f[5], sizeof(f[5]), "%s.port", what);
 	if (cfg_int(r, o, "port", f[5], 1, 65535, &h->port) < 0)
 		return -1;
@@ -397,8 +321,8 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 	if (cfg_int(r, o, "disk_crit", f[5], 0, 100, &h->disk_crit) < 0)
 		return -1;
 	if (h->disk_warn > h->disk_crit)
-		return cfg_fail(r, cfg_line(r, o, "disk_warn", 0), "%s: disk_warn %d is above disk_crit %d",
-				what, h->disk_warn, h->disk_crit);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, o, "disk_warn", 0),
+				      "%s: disk_warn %d is above disk_crit %d", what, h->disk_warn, h->disk_crit);
 	if (cfg_mounts(r, o, what, h) < 0)
 		return -1;
 	snprintf(f[5], sizeof(f[5]), "%s.password_auth", what);
@@ -408,8 +332,8 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 	const json_t *pr = json_object_get(o, "probes");
 	if (pr && !json_is_null(pr)) {
 		if (!json_is_array(pr))
-			return cfg_fail(r, cfg_line(r, o, "probes", 0), "%s.probes: expected a list of HOST:PORT",
-					what);
+			return yaml_read_fail(&r->y, yaml_read_line(&r->y, o, "probes", 0),
+					      "%s.probes: expected a list of HOST:PORT", what);
 		h->probes = xcalloc(json_array_size(pr) + 1, sizeof(*h->probes));
 		for (size_t k = 0; k < json_array_size(pr); k++) {
 			char pw[96];
@@ -428,16 +352,16 @@ static int cfg_thresholds(const struct cfg_reader *r, const json_t *root, struct
 	if (!t || json_is_null(t))
 		return 0;
 	if (!json_is_object(t))
-		return cfg_fail(r, cfg_line(r, root, "thresholds", 0),
-				"thresholds: expected a map (disk_warn, disk_crit)");
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, root, "thresholds", 0),
+				      "thresholds: expected a map (disk_warn, disk_crit)");
 	static const char *const keys[] = { "disk_warn", "disk_crit", NULL };
 	if (cfg_known_keys(r, t, "thresholds", keys) < 0 ||
 	    cfg_int(r, t, "disk_warn", "thresholds.disk_warn", 0, 100, &c->disk_warn) < 0 ||
 	    cfg_int(r, t, "disk_crit", "thresholds.disk_crit", 0, 100, &c->disk_crit) < 0)
 		return -1;
 	if (c->disk_warn > c->disk_crit)
-		return cfg_fail(r, cfg_line(r, t, "disk_warn", 0),
-				"thresholds: disk_warn %d is above disk_crit %d", c->disk_warn, c->disk_crit);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, t, "disk_warn", 0),
+				      "thresholds: disk_warn %d is above disk_crit %d", c->disk_warn, c->disk_crit);
 	return 0;
 }
 
@@ -455,18 +379,19 @@ static int cfg_colors(const struct cfg_reader *r, const json_t *root, struct con
 			found = i;
 	free(v);
 	if (found < 0)
-		return cfg_fail(r, cfg_line(r, root, "colors", 0), "colors: expected auto, 256, 16, 8 or none");
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, root, "colors", 0),
+				      "colors: expected auto, 256, 16, 8 or none");
 	c->colors = (enum config_colors)found;
 	return 0;
 }
 
 static int cfg_root(const struct cfg_reader *r, struct config *c)
 {
-	const json_t *root = yaml_doc_root(r->doc);
+	const json_t *root = yaml_doc_root(r->y.doc);
 	if (json_is_null(root))
-		return cfg_fail(r, 0, "empty config (expected a map with 'hosts')");
+		return yaml_read_fail(&r->y, 0, "empty config (expected a map with 'hosts')");
 	if (!json_is_object(root))
-		return cfg_fail(r, cfg_line(r, NULL, NULL, 0), "expected a map with 'hosts'");
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, NULL, NULL, 0), "expected a map with 'hosts'");
 	static const char *const keys[] = { "known_hosts", "interval", "timeout", "hosts", "audit_events",
 		"contexts", "matrix", "thresholds", "rotate", "colors", "keymap", NULL };
 	if (cfg_known_keys(r, root, "", keys) < 0 ||
@@ -486,11 +411,11 @@ static int cfg_root(const struct cfg_reader *r, struct config *c)
 	if (!hosts || json_is_null(hosts))
 		return 0;
 	if (!json_is_array(hosts))
-		return cfg_fail(r, cfg_line(r, root, "hosts", 0), "hosts: expected a list");
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, root, "hosts", 0), "hosts: expected a list");
 	size_t n = json_array_size(hosts);
 	if (n > CONFIG_MAX_HOSTS)
-		return cfg_fail(r, cfg_line(r, root, "hosts", 0), "hosts: more than %d entries",
-				CONFIG_MAX_HOSTS);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, root, "hosts", 0), "hosts: more than %d entries",
+				      CONFIG_MAX_HOSTS);
 	c->hosts = xcalloc(n + 1, sizeof(*c->hosts));
 	for (size_t i = 0; i < n; i++) {
 		c->nhosts++;
@@ -498,16 +423,16 @@ static int cfg_root(const struct cfg_reader *r, struct config *c)
 			return -1;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->hosts[j].name, c->hosts[i].name) == 0)
-				return cfg_fail(r, c->hosts[i].line,
-						"hosts[%zu]: name '%s' already used by hosts[%zu] (line %u)", i,
-						c->hosts[i].name, j, c->hosts[j].line);
+				return yaml_read_fail(&r->y, c->hosts[i].line,
+						      "hosts[%zu]: name '%s' already used by hosts[%zu] (line %u)", i,
+						      c->hosts[i].name, j, c->hosts[j].line);
 	}
 	/* A jump that names a configured host must not loop back on itself. */
 	for (size_t i = 0; i < n; i++) {
 		const struct config_host *h = &c->hosts[i];
 		for (size_t hops = 0; h && h->jump; hops++) {
 			if (hops >= n)
-				return cfg_fail(r, c->hosts[i].line, "hosts[%zu]: jump hosts form a loop", i);
+				return yaml_read_fail(&r->y, c->hosts[i].line, "hosts[%zu]: jump hosts form a loop", i);
 			h = config_find_host(c, h->jump);
 		}
 	}
@@ -524,7 +449,7 @@ static int cfg_load(struct yaml_doc *doc, const char *path, struct config *out, 
 	out->rotate_s = CONFIG_DEFAULT_ROTATE;
 	out->disk_warn = 85;
 	out->disk_crit = 95;
-	struct cfg_reader r = { .doc = doc, .err = err, .c = out };
+	struct cfg_reader r = {.y = {.doc = doc, .err = err}, .c = out};
 	int rc = cfg_root(&r, out);
 	yaml_doc_free(doc);
 	if (rc < 0)

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,92 +17,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct mx_reader {
-	const struct yaml_doc *doc;
-	char **err;
-};
-
-static int mx_fail(const struct mx_reader *r, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int mx_fail(const struct mx_reader *r, unsigned line, const char *fmt, ...)
+/* Unknown keys are errors: a misspelt check would silently check nothing. */
+static int mx_known_keys(const struct yaml_reader *r, const json_t *obj, const char *path, const char *const *allowed)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	char msg[600];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line)
-		*r->err = xasprintf("%s:%u: %s", yaml_doc_name(r->doc), line, msg);
-	else
-		*r->err = xasprintf("%s: %s", yaml_doc_name(r->doc), msg);
-	return -1;
+	return yaml_read_keys(r, obj, path, allowed, NULL, NULL, 0);
 }
 
-static unsigned mx_line(const struct mx_reader *r, const json_t *parent, const char *key, size_t i)
-{
-	return yaml_doc_mark(r->doc, parent, key, i).line;
-}
-
-static int mx_known_keys(const struct mx_reader *r, const json_t *obj, const char *path,
-			 const char *const *allowed)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)obj, key, v) {
-		bool ok = false;
-		for (const char *const *a = allowed; *a; a++)
-			ok = ok || strcmp(*a, key) == 0;
-		if (!ok) {
-			char list[300] = "";
-			for (const char *const *a = allowed; *a; a++) {
-				size_t n = strlen(list);
-				snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "", *a);
-			}
-			return mx_fail(r, mx_line(r, obj, key, 0),
-				       "%s: unknown key \"%.60s\" (expected one of: %s)", path, key, list);
-		}
-	}
-	return 0;
-}
-
-/* Text without control bytes; `multiline` allows newlines and tabs (symptom texts). */
-static bool mx_clean(const char *s, bool multiline)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t'))) || *p == 0x7f)
-			return false;
-	return true;
-}
-
-/* parent[key] (object) or parent[index] (array) as a string: strings, or plain scalars as
- * written (`name: 2024` is text).  Absent/null: *out NULL. */
-static int mx_string_at(const struct mx_reader *r, const json_t *parent, const char *key, size_t index,
+/* parent[key] (object) or parent[index] (array) as a string (see yaml_read_text): spaces
+ * allowed, newlines and tabs only when `multiline` (symptom texts). */
+static int mx_string_at(const struct yaml_reader *r, const json_t *parent, const char *key, size_t index,
 			const char *what, bool multiline, char **out)
 {
-	*out = NULL;
-	const json_t *v = key ? json_object_get(parent, key) : json_array_get(parent, index);
-	if (!v || json_is_null(v))
-		return 0;
-	unsigned line = mx_line(r, parent, key, index);
-	const char *s = NULL;
-	if (json_is_string(v)) {
-		if (strlen(json_string_value(v)) != json_string_length(v))
-			return mx_fail(r, line, "%s: contains a NUL byte", what);
-		s = json_string_value(v);
-	} else if (!json_is_object(v) && !json_is_array(v)) {
-		s = yaml_doc_text(r->doc, parent, key, index);
-	}
-	if (!s)
-		return mx_fail(r, line, "%s: expected a string", what);
-	if (!*s)
-		return mx_fail(r, line, "%s: must not be empty", what);
-	if (strlen(s) > 8192)
-		return mx_fail(r, line, "%s: longer than 8192 bytes", what);
-	if (!mx_clean(s, multiline))
-		return mx_fail(r, line, "%s: contains control characters", what);
-	*out = xstrdup(s);
-	return 0;
+	return yaml_read_text(r, parent, key, index, what, YAML_TEXT_BLANKS | (multiline ? YAML_TEXT_MULTILINE : 0),
+			      8192, out);
 }
 
 long matrix_parse_duration(const char *s)
@@ -144,20 +70,19 @@ long matrix_parse_duration(const char *s)
 }
 
 /* A duration: a plain integer (seconds) or "5m"-style text. */
-static int mx_duration(const struct mx_reader *r, const json_t *obj, const char *key, const char *what,
-		       long *out)
+static int mx_duration(const struct yaml_reader *r, const json_t *obj, const char *key, const char *what, long *out)
 {
 	const json_t *v = json_object_get(obj, key);
 	if (!v || json_is_null(v))
 		return 0;
-	unsigned line = mx_line(r, obj, key, 0);
+	unsigned line = yaml_read_line(r, obj, key, 0);
 	long d = -1;
 	if (json_is_integer(v))
 		d = json_integer_value(v) >= 0 && json_integer_value(v) <= 100000000 ? (long)json_integer_value(v) : -1;
 	else if (json_is_string(v))
 		d = matrix_parse_duration(json_string_value(v));
 	if (d < 0)
-		return mx_fail(r, line, "%s: expected a duration (30s, 5m, 1h, or seconds)", what);
+		return yaml_read_fail(r, line, "%s: expected a duration (30s, 5m, 1h, or seconds)", what);
 	*out = d;
 	return 0;
 }
@@ -218,14 +143,14 @@ void matrix_free(struct matrix *m)
 }
 
 /* "N", ">=N", "<=N" (also as a YAML integer). */
-static int mx_expect(const struct mx_reader *r, const json_t *obj, const char *what, struct matrix_check *c)
+static int mx_expect(const struct yaml_reader *r, const json_t *obj, const char *what, struct matrix_check *c)
 {
 	c->op = MATRIX_EXPECT_GE;
 	c->expect = 1;
 	const json_t *v = json_object_get(obj, "expect");
 	if (!v || json_is_null(v))
 		return 0;
-	unsigned line = mx_line(r, obj, "expect", 0);
+	unsigned line = yaml_read_line(r, obj, "expect", 0);
 	if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 100000) {
 		c->op = MATRIX_EXPECT_EQ;
 		c->expect = (long)json_integer_value(v);
@@ -247,11 +172,11 @@ static int mx_expect(const struct mx_reader *r, const json_t *obj, const char *w
 			return 0;
 		}
 	}
-	return mx_fail(r, line, "%s.expect: expected N, >=N or <=N (pods whose logs match)", what);
+	return yaml_read_fail(r, line, "%s.expect: expected N, >=N or <=N (pods whose logs match)", what);
 }
 
 /* "host:port" or "[v6]:port". */
-static int mx_hostport(const struct mx_reader *r, unsigned line, const char *what, const char *s,
+static int mx_hostport(const struct yaml_reader *r, unsigned line, const char *what, const char *s,
 		       struct matrix_check *c)
 {
 	const char *colon = strrchr(s, ':');
@@ -259,22 +184,22 @@ static int mx_hostport(const struct mx_reader *r, unsigned line, const char *wha
 	if (s[0] == '[') {
 		const char *rb = strchr(s, ']');
 		if (!rb || rb[1] != ':')
-			return mx_fail(r, line, "%s.tcp: expected HOST:PORT, got '%.80s'", what, s);
+			return yaml_read_fail(r, line, "%s.tcp: expected HOST:PORT, got '%.80s'", what, s);
 		hs = s + 1, he = rb, colon = rb + 1;
 	}
 	char *end;
 	long port = colon ? strtol(colon + 1, &end, 10) : 0;
 	if (!colon || he == hs || !colon[1] || *end || port < 1 || port > 65535)
-		return mx_fail(r, line, "%s.tcp: expected HOST:PORT with a port 1..65535, got '%.80s'", what, s);
+		return yaml_read_fail(r, line, "%s.tcp: expected HOST:PORT with a port 1..65535, got '%.80s'", what, s);
 	for (const char *p = hs; p < he; p++)
 		if (*p == ' ' || *p == '/' || *p == '@')
-			return mx_fail(r, line, "%s.tcp: '%.80s' is not a host name or address", what, s);
+			return yaml_read_fail(r, line, "%s.tcp: '%.80s' is not a host name or address", what, s);
 	c->host = xstrndup(hs, (size_t)(he - hs));
 	c->port = (int)port;
 	return 0;
 }
 
-static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, const char *path,
+static int mx_check(const struct yaml_reader *r, const json_t *arr, size_t idx, const char *path,
 		    struct matrix_check *c)
 {
 	static const char *const keys[] = { "replicas", "stuck", "logs", "http", "tcp", "name", "severity",
@@ -283,12 +208,12 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 	char what[200];
 	snprintf(what, sizeof(what), "%s[%zu]", path, idx);
 	const json_t *o = json_array_get(arr, idx);
-	unsigned line = mx_line(r, arr, NULL, idx);
+	unsigned line = yaml_read_line(r, arr, NULL, idx);
 	memset(c, 0, sizeof(*c));
 	c->line = line;
 	c->timeout_ms = 5000;
 	if (!json_is_object(o))
-		return mx_fail(r, line, "%s: expected a map such as {replicas: desired}", what);
+		return yaml_read_fail(r, line, "%s: expected a map such as {replicas: desired}", what);
 	if (mx_known_keys(r, o, what, keys) < 0)
 		return -1;
 	int found = -1;
@@ -296,22 +221,24 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 		if (!json_object_get(o, kinds[k]))
 			continue;
 		if (found >= 0)
-			return mx_fail(r, line, "%s: both %s and %s: one check per item", what, kinds[found], kinds[k]);
+			return yaml_read_fail(r, line, "%s: both %s and %s: one check per item", what, kinds[found],
+					      kinds[k]);
 		found = k;
 	}
 	if (found < 0)
-		return mx_fail(r, line, "%s: no check: expected one of replicas, stuck, logs, http, tcp", what);
+		return yaml_read_fail(r, line, "%s: no check: expected one of replicas, stuck, logs, http, tcp", what);
 	c->kind = (enum matrix_check_kind)found;
 	const char *kind = kinds[found];
-	unsigned kline = mx_line(r, o, kind, 0);
+	unsigned kline = yaml_read_line(r, o, kind, 0);
 	bool uses_expect = c->kind == MATRIX_CHECK_LOGS, uses_status = c->kind == MATRIX_CHECK_HTTP;
 	bool uses_timeout = c->kind == MATRIX_CHECK_HTTP || c->kind == MATRIX_CHECK_TCP;
 	if (!uses_expect && json_object_get(o, "expect"))
-		return mx_fail(r, mx_line(r, o, "expect", 0), "%s.expect: only for logs checks", what);
+		return yaml_read_fail(r, yaml_read_line(r, o, "expect", 0), "%s.expect: only for logs checks", what);
 	if (!uses_status && json_object_get(o, "status"))
-		return mx_fail(r, mx_line(r, o, "status", 0), "%s.status: only for http checks", what);
+		return yaml_read_fail(r, yaml_read_line(r, o, "status", 0), "%s.status: only for http checks", what);
 	if (!uses_timeout && json_object_get(o, "timeout"))
-		return mx_fail(r, mx_line(r, o, "timeout", 0), "%s.timeout: only for http and tcp checks", what);
+		return yaml_read_fail(r, yaml_read_line(r, o, "timeout", 0), "%s.timeout: only for http and tcp checks",
+				      what);
 	if (mx_string_at(r, o, "name", 0, "name", false, &c->name) < 0)
 		return -1;
 	char *sev = NULL;
@@ -321,7 +248,8 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 		bool down = !strcmp(sev, "down"), degraded = !strcmp(sev, "degraded");
 		free(sev);
 		if (!down && !degraded)
-			return mx_fail(r, mx_line(r, o, "severity", 0), "%s.severity: expected down or degraded", what);
+			return yaml_read_fail(r, yaml_read_line(r, o, "severity", 0),
+					      "%s.severity: expected down or degraded", what);
 		c->severity = down ? MATRIX_SEV_DOWN : MATRIX_SEV_DEGRADED;
 	}
 	char sub[240];
@@ -334,7 +262,7 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 		else if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 100000)
 			c->min_ready = (int)json_integer_value(v);
 		else
-			return mx_fail(r, kline, "%s: expected desired or a number of ready replicas", sub);
+			return yaml_read_fail(r, kline, "%s: expected desired or a number of ready replicas", sub);
 		break;
 	}
 	case MATRIX_CHECK_STUCK:
@@ -342,19 +270,19 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 		if (mx_duration(r, o, kind, sub, &c->stuck_s) < 0)
 			return -1;
 		if (c->stuck_s < 0)
-			return mx_fail(r, kline, "%s: expected a duration (30s, 5m, 1h, or seconds)", sub);
+			return yaml_read_fail(r, kline, "%s: expected a duration (30s, 5m, 1h, or seconds)", sub);
 		break;
 	case MATRIX_CHECK_LOGS: {
 		if (mx_string_at(r, o, kind, 0, sub, false, &c->pattern) < 0)
 			return -1;
 		if (!c->pattern)
-			return mx_fail(r, kline, "%s: expected a regular expression", sub);
+			return yaml_read_fail(r, kline, "%s: expected a regular expression", sub);
 		regex_t re;
 		int rc = regcomp(&re, c->pattern, REG_EXTENDED | REG_NOSUB);
 		if (rc) {
 			char why[120];
 			regerror(rc, &re, why, sizeof(why));
-			return mx_fail(r, kline, "%s: invalid regex '%.80s': %s", sub, c->pattern, why);
+			return yaml_read_fail(r, kline, "%s: invalid regex '%.80s': %s", sub, c->pattern, why);
 		}
 		regfree(&re);
 		if (mx_expect(r, o, what, c) < 0)
@@ -366,12 +294,12 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 			return -1;
 		if (!c->url || (strncmp(c->url, "http://", 7) && strncmp(c->url, "https://", 8)) ||
 		    strchr(c->url, ' ') || strlen(c->url) > 1000)
-			return mx_fail(r, kline, "%s: expected an http:// or https:// URL", sub);
+			return yaml_read_fail(r, kline, "%s: expected an http:// or https:// URL", sub);
 		if (json_object_get(o, "status")) {
 			const json_t *st = json_object_get(o, "status");
 			if (!json_is_integer(st) || json_integer_value(st) < 100 || json_integer_value(st) > 599)
-				return mx_fail(r, mx_line(r, o, "status", 0), "%s.status: expected an HTTP status 100..599",
-					       what);
+				return yaml_read_fail(r, yaml_read_line(r, o, "status", 0),
+						      "%s.status: expected an HTTP status 100..599", what);
 			c->status = (int)json_integer_value(st);
 		}
 		break;
@@ -380,7 +308,7 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 		if (mx_string_at(r, o, kind, 0, sub, false, &hp) < 0)
 			return -1;
 		if (!hp)
-			return mx_fail(r, kline, "%s: expected HOST:PORT", sub);
+			return yaml_read_fail(r, kline, "%s: expected HOST:PORT", sub);
 		int rc = mx_hostport(r, kline, what, hp, c);
 		free(hp);
 		if (rc < 0)
@@ -393,7 +321,8 @@ static int mx_check(const struct mx_reader *r, const json_t *arr, size_t idx, co
 		if (mx_duration(r, o, "timeout", "timeout", &t) < 0)
 			return -1;
 		if (t == 0 || t > 300)
-			return mx_fail(r, mx_line(r, o, "timeout", 0), "%s.timeout: expected 1s..300s", what);
+			return yaml_read_fail(r, yaml_read_line(r, o, "timeout", 0), "%s.timeout: expected 1s..300s",
+					      what);
 		if (t > 0)
 			c->timeout_ms = t * 1000;
 	}
@@ -418,13 +347,13 @@ static void mx_default_checks(struct matrix_service *s)
 	s->nchecks = 2;
 }
 
-static int mx_steps(const struct mx_reader *r, const json_t *o, const char *what, struct matrix_service *s)
+static int mx_steps(const struct yaml_reader *r, const json_t *o, const char *what, struct matrix_service *s)
 {
 	const json_t *v = json_object_get(o, "steps");
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return mx_fail(r, mx_line(r, o, "steps", 0), "%s.steps: expected a list", what);
+		return yaml_read_fail(r, yaml_read_line(r, o, "steps", 0), "%s.steps: expected a list", what);
 	size_t n = json_array_size(v);
 	s->steps = xcalloc(n ? n : 1, sizeof(*s->steps));
 	for (size_t i = 0; i < n; i++) {
@@ -436,7 +365,8 @@ static int mx_steps(const struct mx_reader *r, const json_t *o, const char *what
 			if (mx_string_at(r, v, NULL, i, item, true, &step->text) < 0)
 				return -1;
 			if (!step->text)
-				return mx_fail(r, mx_line(r, v, NULL, i), "%s: expected text or {text, command}", item);
+				return yaml_read_fail(r, yaml_read_line(r, v, NULL, i),
+						      "%s: expected text or {text, command}", item);
 			continue;
 		}
 		static const char *const keys[] = { "text", "command", NULL };
@@ -449,20 +379,21 @@ static int mx_steps(const struct mx_reader *r, const json_t *o, const char *what
 		    mx_string_at(r, st, "command", 0, cmd, false, &step->command) < 0)
 			return -1;
 		if (!step->text)
-			return mx_fail(r, mx_line(r, v, NULL, i), "%s: missing text", item);
+			return yaml_read_fail(r, yaml_read_line(r, v, NULL, i), "%s: missing text", item);
 		if (step->command && strlen(step->command) > 250)
-			return mx_fail(r, mx_line(r, st, "command", 0), "%s: longer than 250 bytes", cmd);
+			return yaml_read_fail(r, yaml_read_line(r, st, "command", 0), "%s: longer than 250 bytes", cmd);
 	}
 	return 0;
 }
 
-static int mx_links(const struct mx_reader *r, const json_t *o, const char *what, struct matrix_service *s)
+static int mx_links(const struct yaml_reader *r, const json_t *o, const char *what, struct matrix_service *s)
 {
 	const json_t *v = json_object_get(o, "links");
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return mx_fail(r, mx_line(r, o, "links", 0), "%s.links: expected a list of {title, url}", what);
+		return yaml_read_fail(r, yaml_read_line(r, o, "links", 0), "%s.links: expected a list of {title, url}",
+				      what);
 	size_t n = json_array_size(v);
 	s->links = xcalloc(n ? n : 1, sizeof(*s->links));
 	for (size_t i = 0; i < n; i++) {
@@ -473,7 +404,7 @@ static int mx_links(const struct mx_reader *r, const json_t *o, const char *what
 		const json_t *l = json_array_get(v, i);
 		static const char *const keys[] = { "title", "url", NULL };
 		if (!json_is_object(l))
-			return mx_fail(r, mx_line(r, v, NULL, i), "%s: expected {title, url}", item);
+			return yaml_read_fail(r, yaml_read_line(r, v, NULL, i), "%s: expected {title, url}", item);
 		if (mx_known_keys(r, l, item, keys) < 0)
 			return -1;
 		struct matrix_link *lk = &s->links[s->nlinks++];
@@ -481,13 +412,13 @@ static int mx_links(const struct mx_reader *r, const json_t *o, const char *what
 		    mx_string_at(r, l, "url", 0, u, false, &lk->url) < 0)
 			return -1;
 		if (!lk->title || !lk->url)
-			return mx_fail(r, mx_line(r, v, NULL, i), "%s: needs both title and url", item);
+			return yaml_read_fail(r, yaml_read_line(r, v, NULL, i), "%s: needs both title and url", item);
 	}
 	return 0;
 }
 
-static int mx_strings(const struct mx_reader *r, const json_t *o, const char *key, const char *what,
-		      char ***out, size_t *n)
+static int mx_strings(const struct yaml_reader *r, const json_t *o, const char *key, const char *what, char ***out,
+		      size_t *n)
 {
 	const json_t *v = json_object_get(o, key);
 	if (!v || json_is_null(v))
@@ -495,7 +426,7 @@ static int mx_strings(const struct mx_reader *r, const json_t *o, const char *ke
 	char item[200];
 	snprintf(item, sizeof(item), "%s.%s", what, key);
 	if (!json_is_array(v))
-		return mx_fail(r, mx_line(r, o, key, 0), "%s: expected a list", item);
+		return yaml_read_fail(r, yaml_read_line(r, o, key, 0), "%s: expected a list", item);
 	size_t count = json_array_size(v);
 	*out = xcalloc(count ? count : 1, sizeof(**out));
 	for (size_t i = 0; i < count; i++) {
@@ -505,23 +436,24 @@ static int mx_strings(const struct mx_reader *r, const json_t *o, const char *ke
 		if (mx_string_at(r, v, NULL, i, it, true, &s) < 0)
 			return -1;
 		if (!s)
-			return mx_fail(r, mx_line(r, v, NULL, i), "%s: expected text", it);
+			return yaml_read_fail(r, yaml_read_line(r, v, NULL, i), "%s: expected text", it);
 		(*out)[(*n)++] = s;
 	}
 	return 0;
 }
 
-static int mx_symptoms(const struct mx_reader *r, const json_t *o, const char *what, struct matrix_service *s)
+static int mx_symptoms(const struct yaml_reader *r, const json_t *o, const char *what, struct matrix_service *s)
 {
 	const json_t *v = json_object_get(o, "symptoms");
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_object(v))
-		return mx_fail(r, mx_line(r, o, "symptoms", 0), "%s.symptoms: expected a map CHANNEL: TEXT", what);
+		return yaml_read_fail(r, yaml_read_line(r, o, "symptoms", 0),
+				      "%s.symptoms: expected a map CHANNEL: TEXT", what);
 	size_t n = json_object_size(v);
 	if (n > MATRIX_MAX_CHANNELS)
-		return mx_fail(r, mx_line(r, o, "symptoms", 0), "%s.symptoms: more than %d channels", what,
-			       MATRIX_MAX_CHANNELS);
+		return yaml_read_fail(r, yaml_read_line(r, o, "symptoms", 0), "%s.symptoms: more than %d channels",
+				      what, MATRIX_MAX_CHANNELS);
 	s->symptoms = xcalloc(n ? n : 1, sizeof(*s->symptoms));
 	/* Keys in file order: jansson's iteration order is insertion order. */
 	const char *key;
@@ -529,13 +461,15 @@ static int mx_symptoms(const struct mx_reader *r, const json_t *o, const char *w
 	json_object_foreach((json_t *)v, key, val) {
 		char item[300];
 		snprintf(item, sizeof(item), "%s.symptoms.%.60s", what, key);
-		if (!*key || strlen(key) > 40 || !mx_clean(key, false))
-			return mx_fail(r, mx_line(r, v, key, 0), "%s: a channel name is 1..40 printable characters", item);
+		if (!*key || strlen(key) > 40 || !yaml_text_clean(key, YAML_TEXT_BLANKS))
+			return yaml_read_fail(r, yaml_read_line(r, v, key, 0),
+					      "%s: a channel name is 1..40 printable characters", item);
 		struct matrix_symptom *sy = &s->symptoms[s->nsymptoms];
 		if (mx_string_at(r, v, key, 0, item, true, &sy->text) < 0)
 			return -1;
 		if (!sy->text)
-			return mx_fail(r, mx_line(r, v, key, 0), "%s: expected text (write \"No symptoms\" or TBD)", item);
+			return yaml_read_fail(r, yaml_read_line(r, v, key, 0),
+					      "%s: expected text (write \"No symptoms\" or TBD)", item);
 		sy->channel = xstrdup(key);
 		s->nsymptoms++;
 	}
@@ -550,7 +484,7 @@ static int mx_name_ok(const char *s)
 	return *s != 0 && strlen(s) < 254;
 }
 
-static int mx_service(const struct mx_reader *r, const json_t *arr, size_t idx, const char *title,
+static int mx_service(const struct yaml_reader *r, const json_t *arr, size_t idx, const char *title,
 		      struct matrix_service *s)
 {
 	static const char *const keys[] = { "name", "namespace", "deployment", "statefulset", "selector",
@@ -559,11 +493,11 @@ static int mx_service(const struct mx_reader *r, const json_t *arr, size_t idx, 
 	char what[64];
 	snprintf(what, sizeof(what), "services[%zu]", idx);
 	const json_t *o = json_array_get(arr, idx);
-	s->line = mx_line(r, arr, NULL, idx);
+	s->line = yaml_read_line(r, arr, NULL, idx);
 	s->file = xstrdup(yaml_doc_name(r->doc));
 	s->title = title ? xstrdup(title) : NULL;
 	if (!json_is_object(o))
-		return mx_fail(r, s->line, "%s: expected a map with name, namespace, deployment...", what);
+		return yaml_read_fail(r, s->line, "%s: expected a map with name, namespace, deployment...", what);
 	if (mx_known_keys(r, o, what, keys) < 0)
 		return -1;
 	char f[120];
@@ -571,16 +505,17 @@ static int mx_service(const struct mx_reader *r, const json_t *arr, size_t idx, 
 	if (mx_string_at(r, o, "name", 0, f, false, &s->name) < 0)
 		return -1;
 	if (!s->name)
-		return mx_fail(r, s->line, "%s: missing name", what);
+		return yaml_read_fail(r, s->line, "%s: missing name", what);
 	if (strlen(s->name) > 60)
-		return mx_fail(r, mx_line(r, o, "name", 0), "%s: longer than 60 characters", f);
+		return yaml_read_fail(r, yaml_read_line(r, o, "name", 0), "%s: longer than 60 characters", f);
 	snprintf(f, sizeof(f), "%s.namespace", what);
 	if (mx_string_at(r, o, "namespace", 0, f, false, &s->ns) < 0)
 		return -1;
 	if (!s->ns)
-		return mx_fail(r, s->line, "%s (%s): missing namespace", what, s->name);
+		return yaml_read_fail(r, s->line, "%s (%s): missing namespace", what, s->name);
 	if (!mx_name_ok(s->ns) || strchr(s->ns, '_') || strchr(s->ns, '.'))
-		return mx_fail(r, mx_line(r, o, "namespace", 0), "%s: '%.80s' is not a namespace name", f, s->ns);
+		return yaml_read_fail(r, yaml_read_line(r, o, "namespace", 0), "%s: '%.80s' is not a namespace name", f,
+				      s->ns);
 	snprintf(f, sizeof(f), "%s.context", what);
 	if (mx_string_at(r, o, "context", 0, f, false, &s->context) < 0)
 		return -1;
@@ -590,31 +525,35 @@ static int mx_service(const struct mx_reader *r, const json_t *arr, size_t idx, 
 		if (!json_object_get(o, tk[k]))
 			continue;
 		if (found >= 0)
-			return mx_fail(r, mx_line(r, o, tk[k], 0), "%s: both %s and %s: give one", what, tk[found], tk[k]);
+			return yaml_read_fail(r, yaml_read_line(r, o, tk[k], 0), "%s: both %s and %s: give one", what,
+					      tk[found], tk[k]);
 		found = k;
 	}
 	if (found < 0)
-		return mx_fail(r, s->line, "%s (%s): missing deployment, statefulset or selector", what, s->name);
+		return yaml_read_fail(r, s->line, "%s (%s): missing deployment, statefulset or selector", what,
+				      s->name);
 	s->target = (enum matrix_target_kind)found;
 	snprintf(f, sizeof(f), "%s.%s", what, tk[found]);
 	char *val;
 	if (mx_string_at(r, o, tk[found], 0, f, found == 2, &val) < 0)
 		return -1;
 	if (!val)
-		return mx_fail(r, mx_line(r, o, tk[found], 0), "%s: expected a name", f);
+		return yaml_read_fail(r, yaml_read_line(r, o, tk[found], 0), "%s: expected a name", f);
 	if (found == 2) {
 		s->selector = val;
 		if (strlen(val) > 500)
-			return mx_fail(r, mx_line(r, o, tk[found], 0), "%s: longer than 500 bytes", f);
+			return yaml_read_fail(r, yaml_read_line(r, o, tk[found], 0), "%s: longer than 500 bytes", f);
 	} else {
 		s->workload = val;
 		if (!mx_name_ok(val))
-			return mx_fail(r, mx_line(r, o, tk[found], 0), "%s: '%.80s' is not a workload name", f, val);
+			return yaml_read_fail(r, yaml_read_line(r, o, tk[found], 0),
+					      "%s: '%.80s' is not a workload name", f, val);
 	}
 	const json_t *rep = json_object_get(o, "replicas");
 	if (rep && !json_is_null(rep)) {
 		if (!json_is_integer(rep) || json_integer_value(rep) < 0 || json_integer_value(rep) > 100000)
-			return mx_fail(r, mx_line(r, o, "replicas", 0), "%s.replicas: expected a count 0..100000", what);
+			return yaml_read_fail(r, yaml_read_line(r, o, "replicas", 0),
+					      "%s.replicas: expected a count 0..100000", what);
 		s->replicas = (int)json_integer_value(rep);
 	}
 	const json_t *checks = json_object_get(o, "checks");
@@ -623,8 +562,8 @@ static int mx_service(const struct mx_reader *r, const json_t *arr, size_t idx, 
 	} else {
 		snprintf(f, sizeof(f), "%s.checks", what);
 		if (!json_is_array(checks) || !json_array_size(checks) || json_array_size(checks) > MATRIX_MAX_CHECKS)
-			return mx_fail(r, mx_line(r, o, "checks", 0), "%s: expected a list of 1..%d checks", f,
-				       MATRIX_MAX_CHECKS);
+			return yaml_read_fail(r, yaml_read_line(r, o, "checks", 0),
+					      "%s: expected a list of 1..%d checks", f, MATRIX_MAX_CHECKS);
 		s->checks = xcalloc(json_array_size(checks), sizeof(*s->checks));
 		for (size_t i = 0; i < json_array_size(checks); i++) {
 			if (mx_check(r, checks, i, f, &s->checks[i]) < 0) {
@@ -641,11 +580,11 @@ static int mx_service(const struct mx_reader *r, const json_t *arr, size_t idx, 
 }
 
 /* Checks the whole document into `add`; m is only read (for duplicate names). */
-static int mx_document(const struct mx_reader *r, const struct matrix *m, struct matrix *add)
+static int mx_document(const struct yaml_reader *r, const struct matrix *m, struct matrix *add)
 {
 	const json_t *root = yaml_doc_root(r->doc);
 	if (!json_is_object(root))
-		return mx_fail(r, mx_line(r, NULL, NULL, 0), "expected a map with a services list");
+		return yaml_read_fail(r, yaml_read_line(r, NULL, NULL, 0), "expected a map with a services list");
 	static const char *const keys[] = { "title", "services", NULL };
 	if (mx_known_keys(r, root, "", keys) < 0)
 		return -1;
@@ -655,7 +594,8 @@ static int mx_document(const struct mx_reader *r, const struct matrix *m, struct
 	const json_t *sv = json_object_get(root, "services");
 	int rc = 0;
 	if (!json_is_array(sv) || !json_array_size(sv)) {
-		rc = mx_fail(r, sv ? mx_line(r, root, "services", 0) : 1, "services: expected a non-empty list");
+		rc = yaml_read_fail(r, sv ? yaml_read_line(r, root, "services", 0) : 1,
+				    "services: expected a non-empty list");
 		goto out;
 	}
 	for (size_t i = 0; i < json_array_size(sv) && rc == 0; i++) {
@@ -673,8 +613,8 @@ static int mx_document(const struct mx_reader *r, const struct matrix *m, struct
 			if (!strcasecmp(add->services[j].name, s->name))
 				dup = &add->services[j];
 		if (dup)
-			rc = mx_fail(r, s->line, "services[%zu]: name '%.60s' is already used (%s:%u)", i, s->name,
-				     dup->file, dup->line);
+			rc = yaml_read_fail(r, s->line, "services[%zu]: name '%.60s' is already used (%s:%u)", i,
+					    s->name, dup->file, dup->line);
 	}
 out:
 	free(title);
@@ -692,7 +632,7 @@ static void mx_add_channel(struct matrix *m, const char *ch)
 
 static int mx_load_doc(struct matrix *m, struct yaml_doc *doc, char **err)
 {
-	struct mx_reader r = { doc, err };
+	struct yaml_reader r = {doc, err};
 	struct matrix add;
 	matrix_init(&add);
 	int rc = mx_document(&r, m, &add);

@@ -83,6 +83,19 @@ static void model_pod_copy(struct model_pod *dst, const struct model_pod *src)
 	dst->images = xstrdup(src->images ? src->images : "");
 }
 
+/* Keeps the pod counts of counted nodes exact as pods come, move and go: node `name`
+ * gains `delta` pods and, as its PODS cell reads differently now, a new stamp. */
+static void model_node_count_pods(struct model *m, const char *name, int delta)
+{
+	if (!name || !name[0])
+		return;
+	struct model_node *n = model_node_find(m, name);
+	if (!n || !n->pods_known)
+		return; /* counted in full on the first question */
+	n->pods = delta < 0 && n->pods == 0 ? 0 : (size_t)((long long)n->pods + delta);
+	n->stamp = ++m->stamp;
+}
+
 void model_pod_upsert(struct model *m, const struct model_pod *p)
 {
 	const char *ns = p->ns ? p->ns : "", *name = p->name ? p->name : "";
@@ -91,10 +104,16 @@ void model_pod_upsert(struct model *m, const struct model_pod *p)
 	struct model_pod *np = xmalloc(sizeof(*np));
 	model_pod_copy(np, p);
 	np->snap = m->pod_snap;
+	np->stamp = ++m->stamp;
 	if (found) {
+		if (strcmp(m->pods[i]->node, np->node) != 0) {
+			model_node_count_pods(m, m->pods[i]->node, -1);
+			model_node_count_pods(m, np->node, 1);
+		}
 		model_pod_release(m->pods[i]);
 		m->pods[i] = np;
 	} else {
+		model_node_count_pods(m, np->node, 1);
 		m->pods = xgrow(m->pods, &m->cappods, m->npods + 1, sizeof(*m->pods));
 		memmove(&m->pods[i + 1], &m->pods[i], (m->npods - i) * sizeof(*m->pods));
 		m->pods[i] = np;
@@ -110,6 +129,7 @@ bool model_pod_delete(struct model *m, const char *ns, const char *name)
 	size_t i = model_pod_index(m, ns, name, &found);
 	if (!found)
 		return false;
+	model_node_count_pods(m, m->pods[i]->node, -1);
 	model_pod_release(m->pods[i]);
 	memmove(&m->pods[i], &m->pods[i + 1], (m->npods - i - 1) * sizeof(*m->pods));
 	m->npods--;
@@ -135,6 +155,7 @@ static void model_pods_sweep(struct model *m, const char *ns, bool stale_only)
 		bool in_scope = !ns || strcmp(p->ns, ns) == 0;
 		bool drop = in_scope && (!stale_only || p->snap != m->pod_snap);
 		if (drop) {
+			model_node_count_pods(m, p->node, -1);
 			model_pod_release(p);
 			changed = true;
 		} else {
@@ -191,9 +212,13 @@ void model_node_upsert(struct model *m, const struct model_node *n)
 	*nn = *n;
 	nn->name = xstrdup(name);
 	nn->snap = m->node_snap;
-	nn->pods_cached = 0;
-	nn->pods_counted = 0; /* counted again on the next model_node_pod_count() */
+	nn->stamp = ++m->stamp;
+	nn->pods = 0;
+	nn->pods_known = false; /* counted on the next model_node_pod_count() */
 	if (found) {
+		/* The same node again: its pods are still the ones counted. */
+		nn->pods = m->nodes[i]->pods;
+		nn->pods_known = m->nodes[i]->pods_known;
 		model_node_release(m->nodes[i]);
 		m->nodes[i] = nn;
 	} else {
@@ -284,18 +309,20 @@ enum model_severity model_node_severity(const struct model_node *n)
 	return SEV_OK;
 }
 
-/* Recounts every node's pods in one pass (the nodes pane asks for each of its rows on
- * every frame: 1,000 nodes x 10,000 pods was 10 million strcmp per frame). */
+/* Counts every node's pods in one pass (the nodes pane asks for each of its rows: 1,000
+ * nodes x 10,000 pods was 10 million strcmp per rebuild).  Counts already known are exact
+ * (kept by pod changes), so recounting them changes nothing and needs no new stamp; a node
+ * formatted before this had no count to show, so its stamp stays valid too. */
 static void model_count_node_pods(const struct model *m)
 {
 	for (size_t i = 0; i < m->nnodes; i++) {
-		m->nodes[i]->pods_cached = 0;
-		m->nodes[i]->pods_counted = m->pods_version;
+		m->nodes[i]->pods = 0;
+		m->nodes[i]->pods_known = true;
 	}
 	for (size_t i = 0; i < m->npods; i++) {
 		struct model_node *n = m->pods[i]->node[0] ? model_node_find(m, m->pods[i]->node) : NULL;
 		if (n)
-			n->pods_cached++;
+			n->pods++;
 	}
 }
 
@@ -309,11 +336,9 @@ size_t model_node_pod_count(const struct model *m, const char *name)
 				count++;
 		return count;
 	}
-	/* A node added since the last count has pods_counted 0: stale unless no pod ever
-	 * existed (pods_version 0), when 0 is right. */
-	if (n->pods_counted != m->pods_version)
+	if (!n->pods_known)
 		model_count_node_pods(m);
-	return n->pods_cached;
+	return n->pods;
 }
 
 /* Follows the rules of Kubernetes' HumanDuration (apimachinery util/duration). */
@@ -326,6 +351,31 @@ void model_format_pressure(unsigned pressure, char *out, size_t cap)
 		 pressure & MODEL_PRESSURE_PID ? "PID" : "");
 	if (!out[0])
 		snprintf(out, cap, "-");
+}
+
+time_t model_age_changes_at(time_t created, time_t now)
+{
+	if (created <= 0)
+		return 0;
+	long long d = (long long)now - (long long)created;
+	if (d < -1)
+		return created - 1; /* "<invalid>" until the clocks agree within a second */
+	if (d < 600)
+		return d < 0 ? created + 1 : now + 1; /* seconds are shown */
+	/* Otherwise the text changes when the smallest unit shown ticks over; the bucket
+	 * limits of model_format_age are multiples of that unit, so a change of bucket
+	 * happens at such a tick too. */
+	long long unit;
+	long long hours = d / 3600;
+	if (hours < 8)
+		unit = 60;                 /* "12m", "3h12m" */
+	else if (hours < 24 * 8)
+		unit = 3600;               /* "22h", "5d3h" */
+	else if (hours < 24 * 365 * 8)
+		unit = 86400;              /* "30d", "3y12d" */
+	else
+		unit = 365 * 86400LL;      /* "9y" */
+	return (time_t)(created + (d / unit + 1) * unit);
 }
 
 void model_format_age(time_t created, time_t now, char *out, size_t cap)

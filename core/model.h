@@ -10,6 +10,10 @@
  * counter (pods_version, nodes_version, workloads_version, events_version,
  * namespaces_version), which panes compare to know when to rebuild their views: a pane
  * showing only workloads need not rebuild when a pod changes.
+ * Stamps: every object carries `stamp`, a value the model gives it on each upsert from one
+ * counter for all kinds (m->stamp), so a stamp names one version of one object: a cache
+ * keyed by stamp can never confuse an object with a later one that reuses its memory.
+ * A node also gets a new stamp when the number of pods bound to it changes.
  * Deployments and statefulsets share one table (struct model_workload, keyed by
  * ns/name/kind); events are keyed by ns/name (the Event object's own name), namespaces
  * by name.
@@ -40,6 +44,7 @@ struct model_pod {
 	char *images;         /* spec.containers images in order, "repo:tag,repo2:tag"; "" if
 			       * none: what the pod runs (an old ReplicaSet's pod: the old tag) */
 	unsigned snap;        /* snapshot generation that last saw this pod */
+	unsigned long stamp;  /* set by the model on upsert (see the top) */
 };
 
 struct model_node {
@@ -51,10 +56,12 @@ struct model_node {
 	bool ready;
 	unsigned pressure;    /* MODEL_PRESSURE_* bits: conditions whose status is "True" */
 	unsigned snap;
-	/* model_node_pod_count()'s cache: the count and the pods_version it was taken at
-	 * (one pass over all pods per change instead of one per node and frame). */
-	size_t pods_cached;
-	unsigned long pods_counted;
+	unsigned long stamp;  /* set by the model on upsert and when `pods` changes */
+	/* model_node_pod_count()'s cache: pods bound to this node, kept up to date by pod
+	 * upserts and deletes once known; a node new to the model is counted (one pass over
+	 * all pods for every uncounted node) on the first question. */
+	size_t pods;
+	bool pods_known;
 };
 
 /* Node pressure conditions (status.conditions type MemoryPressure... with status True). */
@@ -77,6 +84,7 @@ struct model_workload {
 	time_t created;
 	long long generation, observed_generation; /* observed < generation: rollout not seen yet */
 	unsigned snap;
+	unsigned long stamp;
 };
 
 /* A core/v1 Event (deduplicated by the server into count). */
@@ -94,6 +102,7 @@ struct model_event {
 	time_t last;          /* lastTimestamp (else series.lastObservedTime, eventTime, first) */
 	char *source;         /* source.component, else reportingComponent; "" if none */
 	unsigned snap;
+	unsigned long stamp;
 };
 
 struct model_namespace {
@@ -101,6 +110,7 @@ struct model_namespace {
 	char phase[16];       /* "Active", "Terminating" */
 	time_t created;
 	unsigned snap;
+	unsigned long stamp;
 };
 
 struct model {
@@ -118,12 +128,14 @@ struct model {
 	unsigned long pods_version, nodes_version, workloads_version, events_version,
 		namespaces_version;  /* bumped on every change of that kind */
 	unsigned pod_snap, node_snap, workload_snap[MODEL_NWORKLOAD_KINDS], event_snap, namespace_snap;
+	unsigned long stamp;       /* the last stamp given to an object (0: none yet) */
 };
 
 void model_init(struct model *m);
 void model_free(struct model *m);
 
-/* Inserts or replaces the pod ns/name with a copy of *p (p->snap is ignored). */
+/* Inserts or replaces the pod ns/name with a copy of *p (p->snap and p->stamp are ignored:
+ * the model sets them; so for every upsert below). */
 void model_pod_upsert(struct model *m, const struct model_pod *p);
 /* Removes ns/name; returns false if it was not there. */
 bool model_pod_delete(struct model *m, const char *ns, const char *name);
@@ -183,5 +195,10 @@ void model_format_pressure(unsigned pressure, char *out, size_t cap);
 /* Kubernetes-style age: "45s", "12m", "3h", "5d", "2y"; "<unknown>" when created is 0.
  * (kubectl prints e.g. "3h12m" for short durations; we keep two significant units.) */
 void model_format_age(time_t created, time_t now, char *out, size_t cap);
+/* The first time after `now` at which model_format_age(created, t) reads differently from
+ * model_format_age(created, now) ("9m59s" -> "10m" at the next second, "12m" at the next
+ * minute, "5d" at the next day...); 0 when it never changes ("<unknown>").  What caches
+ * of formatted ages use to know when they go stale. */
+time_t model_age_changes_at(time_t created, time_t now);
 
 #endif

@@ -74,6 +74,7 @@ void model_workload_upsert(struct model *m, const struct model_workload *w)
 	nw->images = model_dup(w->images);
 	nw->selector = model_dup(w->selector);
 	nw->snap = m->workload_snap[w->kind];
+	nw->stamp = ++m->stamp;
 	if (found) {
 		model_workload_release(m->workloads[i]);
 		m->workloads[i] = nw;
@@ -210,6 +211,7 @@ void model_event_upsert(struct model *m, const struct model_event *e)
 	ne->source = model_dup(e->source);
 	ne->type[sizeof(ne->type) - 1] = '\0';
 	ne->snap = m->event_snap;
+	ne->stamp = ++m->stamp;
 	if (found) {
 		model_event_release(m->events[i]);
 		m->events[i] = ne;
@@ -308,6 +310,7 @@ void model_namespace_upsert(struct model *m, const struct model_namespace *n)
 	nn->name = model_dup(name);
 	nn->phase[sizeof(nn->phase) - 1] = '\0';
 	nn->snap = m->namespace_snap;
+	nn->stamp = ++m->stamp;
 	if (found) {
 		model_namespace_release(m->namespaces[i]);
 		m->namespaces[i] = nn;

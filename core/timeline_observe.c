@@ -4,6 +4,7 @@
 #include "core/timeline_int.h"
 
 #include "core/xalloc.h"
+#include "tui/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -368,18 +369,23 @@ static bool timeline_is_duplicate(const struct timeline *tl, size_t upto, const 
 	return false;
 }
 
-/* Markdown-safe: a line of text never starts a heading or breaks the list. */
+/* Markdown- and terminal-safe: a line of text never starts a heading or breaks the list,
+ * and text from the cluster or a host (an Event message, a pm2 name) goes through the same
+ * sanitiser as the screen, so `cat` of an export cannot run escapes (C1 controls in UTF-8,
+ * BiDi overrides included). */
 static void timeline_md_text(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '\n' || ch == '\r' || ch == '\t')
-			fputc(' ', out);
-		else if (ch < 0x20 || ch == 0x7f)
-			continue;
-		else
-			fputc(ch, out);
-	}
+	size_t len = strlen(s);
+	char *flat = xstrdup(s);
+	for (size_t i = 0; i < len; i++)
+		if (flat[i] == '\n' || flat[i] == '\r' || flat[i] == '\t')
+			flat[i] = ' ';
+	size_t cap = len * 4 + 1;
+	char *safe = xmalloc(cap);
+	text_sanitize(flat, len, safe, cap);
+	fputs(safe, out);
+	free(safe);
+	free(flat);
 }
 
 void timeline_export_markdown(const struct timeline *tl, FILE *out)

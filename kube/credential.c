@@ -278,11 +278,14 @@ static void cred_kill(struct cred_run *r)
 	r->reaped = true;
 }
 
-/* Reads fd until it would block or ends. */
+/* Reads fd until it would block or ends, at most CRED_DRAIN_BUDGET bytes per call: a
+ * plugin (or a child it left behind) writing stderr without pause keeps the pipe full,
+ * and an unbounded loop here would hold the event loop (keys, drawing) until the
+ * deadline.  What is left is read at the next readiness or check. */
 static void cred_drain(struct cred_run *r, int *fd)
 {
 	char buf[8192];
-	for (;;) {
+	for (size_t taken = 0; taken < CRED_DRAIN_BUDGET;) {
 		ssize_t n = read(*fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -292,6 +295,7 @@ static void cred_drain(struct cred_run *r, int *fd)
 			cred_close(fd);
 			return;
 		}
+		taken += (size_t)n;
 		if (fd == &r->out_fd) {
 			if (r->out_len + (size_t)n > CRED_MAX_STDOUT) {
 				r->too_big = true;

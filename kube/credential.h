@@ -13,7 +13,10 @@
  *   or oversized output); then cred_run_finish() gives the credential or the error and
  *   frees the run.  cred_run_cancel() kills and reaps the child and frees the run.
  * - Output is bounded: stdout CRED_MAX_STDOUT (more kills the plugin), stderr's first
- *   CRED_MAX_STDERR bytes kept (the rest drained and dropped).
+ *   CRED_MAX_STDERR bytes kept (the rest drained and dropped); one feed/check reads at
+ *   most CRED_DRAIN_BUDGET bytes, so a plugin that writes without pause cannot hold the
+ *   loop.  After the plugin exited, its pipes are read once more and closed (a child it
+ *   left behind cannot keep the run alive).
  * - Errors name the plugin by its command's base name: "exec plugin \"NAME\": exit status 1:
  *   FIRST STDERR LINE", "... did not answer within 10 s", "... printed invalid JSON at byte
  *   N", "... apiVersion V does not match the requested client.authentication.k8s.io/v1",
@@ -37,6 +40,7 @@ enum {
 	CRED_MAX_STDERR = 4096,
 	CRED_EXPIRY_MARGIN = 10,            /* seconds before expiry that a token counts as stale */
 	CRED_DEFAULT_TIMEOUT_MS = 10000,
+	CRED_DRAIN_BUDGET = 256 << 10,      /* bytes one feed/check reads before returning */
 };
 
 struct kube_credential {

@@ -1,9 +1,10 @@
 /* kube/decode: see decode.h. */
 #include "kube/decode.h"
 
-#include "kube/podstatus.h"
+#include "core/xalloc.h"
 
-#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,250 +15,609 @@ static const char *decode_str(const json_t *obj, const char *key)
 	return s ? s : "";
 }
 
-time_t decode_time(const char *s)
+/* ---- list pages, decoded as they stream in ----
+ *
+ * A page is one JSON object {"kind":..,"metadata":{..},"items":[..]} of a few MiB.
+ * Parsing it whole into one jansson tree and freeing that tree was most of the cold
+ * list's CPU time (bench/README.md).  Instead a small scanner walks the top-level object
+ * itself: each member value it needs (kind, metadata, message, reason) and each item,
+ * once complete, goes to json_loadb on its own, every other member is skipped unparsed.
+ * Item trees are small and short-lived, items reach the model while the next bytes are
+ * still on the wire, and the list metadata (continue token) is known as soon as it has
+ * arrived: the informer uses it to ask for the next page early.  jansson still checks
+ * every byte that reaches the model; the scanner checks the top-level structure. */
+
+enum ds_state {
+	DS_START,       /* before the top-level value */
+	DS_KEY_FIRST,   /* after '{': a member name or '}' */
+	DS_KEY,         /* after ',': a member name */
+	DS_IN_KEY,      /* inside a member name */
+	DS_COLON,
+	DS_VALUE,       /* before a member value */
+	DS_IN_VALUE,    /* inside a member value */
+	DS_MEMBER_END,  /* after a member: ',' or '}' */
+	DS_ITEM_FIRST,  /* after "items":[ : an item or ']' */
+	DS_ITEM,        /* after ',' between items: an item */
+	DS_IN_ITEM,
+	DS_ITEM_END,    /* after an item: ',' or ']' */
+	DS_END,         /* after the top-level '}': whitespace only */
+	DS_RAW,         /* the body is not an object: kept whole to say what it is */
+	DS_FAILED,
+};
+
+/* What a member value is kept for. */
+enum ds_member { DS_SKIP, DS_KIND, DS_METADATA, DS_MESSAGE, DS_REASON, DS_ITEMS };
+
+/* Longest member name told apart (longer ones are skipped). */
+enum { DS_KEY_MAX = 32 };
+/* The item arena: a pod's tree takes ~20 KiB; an item that needs more than DS_ARENA_MAX
+ * gets the rest from malloc, freed after the item. */
+enum { DS_ARENA_START = 64 * 1024, DS_ARENA_MAX = 1024 * 1024 };
+
+struct ds_arena {
+	char *base;
+	size_t used, cap;
+	void **big;                  /* blocks that did not fit */
+	size_t nbig, bigcap;
+	size_t overflow;             /* their bytes */
+};
+
+struct decode_stream {
+	enum kube_resource r;
+	struct model *m;
+	enum ds_state state;
+	enum ds_member member;
+	char key[DS_KEY_MAX + 1];
+	size_t keylen;
+	bool key_escaped, key_long;
+	/* the value being scanned */
+	long depth;
+	bool in_str, esc, scalar;
+	size_t vline, vcol;          /* where it started, for messages */
+	char *buf;                   /* its bytes so far when it spans chunks */
+	size_t len, cap;
+	/* position of the next byte, for messages */
+	size_t off, line, line_start;
+	/* what the page said */
+	char kind[64];
+	bool kind_ok, status;
+	char message[256], reason[256];
+	json_t *late_items;          /* items seen before a matching kind: applied at the end */
+	struct ds_arena arena;
+	bool meta_ready;
+	struct decode_meta meta;
+	char err[512];
+};
+
+static void ds_arena_reset(struct ds_arena *a);
+
+struct decode_stream *decode_stream_new(enum kube_resource r, struct model *m)
 {
-	int y, mo, d, h, mi, sec, n = 0;
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-		return 0;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return 0;
-	const char *p = s + n;
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	long offset = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int oh, om, k = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2)
-			return 0;
-		offset = (oh * 3600L + om * 60L) * (*p == '+' ? 1 : -1);
-		p += 1 + k;
-	} else {
-		return 0;
+	struct decode_stream *s = xcalloc(1, sizeof(*s));
+	s->r = r;
+	s->m = m;
+	s->arena.cap = DS_ARENA_START;
+	s->arena.base = xmalloc(s->arena.cap);
+	decode_stream_reset(s);
+	return s;
+}
+
+void decode_stream_reset(struct decode_stream *s)
+{
+	json_decref(s->late_items);
+	s->late_items = NULL;
+	s->state = DS_START;
+	s->member = DS_SKIP;
+	s->len = 0;
+	s->off = 0;
+	s->line = 1;
+	s->line_start = 0;
+	s->kind[0] = s->message[0] = s->reason[0] = s->err[0] = '\0';
+	s->kind_ok = s->status = s->meta_ready = false;
+	memset(&s->meta, 0, sizeof(s->meta));
+	if (s->cap > 1024 * 1024) {
+		/* One huge item is no reason to keep its buffer for the stream's lifetime. */
+		free(s->buf);
+		s->buf = NULL;
+		s->cap = 0;
 	}
-	if (*p)
-		return 0;
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-			 .tm_hour = h, .tm_min = mi, .tm_sec = sec };
-	time_t t = timegm(&tm);
-	return t == (time_t)-1 ? 0 : t - offset;
 }
 
-int decode_pod(const json_t *pod, struct model_pod *out)
+void decode_stream_free(struct decode_stream *s)
 {
-	memset(out, 0, sizeof(*out));
-	const json_t *meta = json_object_get(pod, "metadata");
-	const json_t *spec = json_object_get(pod, "spec");
-	const json_t *status = json_object_get(pod, "status");
-	out->name = (char *)decode_str(meta, "name");
-	if (!out->name[0])
-		return -1;
-	out->ns = (char *)decode_str(meta, "namespace");
-	out->node = (char *)decode_str(spec, "nodeName");
-	out->ip = (char *)decode_str(status, "podIP");
-	out->created = decode_time(decode_str(meta, "creationTimestamp"));
-	struct kube_pod_status st;
-	kube_pod_status(pod, &st);
-	snprintf(out->status, sizeof(out->status), "%s", st.status);
-	out->ready = st.ready;
-	out->total = st.total;
-	out->restarts = st.restarts;
-	out->last_restart = st.last_restart;
-	out->healthy = st.healthy;
-	return 0;
-}
-
-/* Appends "sep+text" to out (capacity cap), cutting rather than overflowing. */
-static void decode_append(char *out, size_t cap, const char *sep, const char *text)
-{
-	size_t n = strlen(out);
-	if (n + 1 >= cap)
+	if (!s)
 		return;
-	snprintf(out + n, cap - n, "%s%s", n ? sep : "", text);
+	json_decref(s->late_items);
+	ds_arena_reset(&s->arena);
+	free(s->arena.base);
+	free(s->arena.big);
+	free(s->buf);
+	free(s);
 }
 
-void decode_pod_extra(const json_t *pod, struct model_pod *out, char *labels, size_t lcap,
-		      char *containers, size_t ccap, char *last_exit, size_t ecap)
+const struct decode_meta *decode_stream_meta(const struct decode_stream *s)
 {
-	labels[0] = containers[0] = last_exit[0] = '\0';
-	const char *key;
-	json_t *val;
-	json_object_foreach(json_object_get(json_object_get(pod, "metadata"), "labels"), key, val) {
-		if (!json_is_string(val))
-			continue;
-		char kv[600];
-		snprintf(kv, sizeof(kv), "%.250s=%.300s", key, json_string_value(val));
-		decode_append(labels, lcap, ",", kv);
-	}
-	size_t i;
-	json_t *c;
-	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c)
-		decode_append(containers, ccap, ",", decode_str(c, "name"));
-	const char *newest = NULL;
-	json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"), i, c) {
-		const json_t *t = json_object_get(json_object_get(c, "lastState"), "terminated");
-		const char *fin = decode_str(t, "finishedAt");
-		if (!t || (newest && strcmp(fin, newest) <= 0))
-			continue;
-		newest = fin;
-		const char *msg = decode_str(t, "message");
-		if (!*msg)
-			msg = decode_str(t, "reason");
-		snprintf(last_exit, ecap, "exit %lld%s%.400s",
-			 (long long)json_integer_value(json_object_get(t, "exitCode")), *msg ? ": " : "",
-			 msg);
-	}
-	out->labels = labels;
-	out->containers = containers;
-	out->last_exit = last_exit;
+	return s->meta_ready ? &s->meta : NULL;
 }
 
-void decode_pod_images(const json_t *pod, struct model_pod *out, char *images, size_t icap)
+size_t decode_stream_items(const struct decode_stream *s)
 {
-	images[0] = '\0';
-	size_t i;
-	json_t *c;
-	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c)
-		decode_append(images, icap, ",", decode_str(c, "image"));
-	out->images = images;
+	return s->meta.items;
 }
 
-/* ROLES as kubectl prints them: node-role.kubernetes.io/ROLE labels and the older
- * kubernetes.io/role=ROLE label, sorted, comma-joined; "<none>" without any. */
-static void decode_node_roles(const json_t *labels, char *out, size_t cap)
+static int ds_fail(struct decode_stream *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int ds_fail(struct decode_stream *s, const char *fmt, ...)
 {
-	const char *roles[16];
-	size_t n = 0;
-	const char *key;
-	json_t *val;
-	json_object_foreach((json_t *)labels, key, val) {
-		const char *role = NULL;
-		if (strncmp(key, "node-role.kubernetes.io/", 24) == 0 && key[24])
-			role = key + 24;
-		else if (strcmp(key, "kubernetes.io/role") == 0 && json_string_value(val) &&
-			 json_string_value(val)[0])
-			role = json_string_value(val);
-		if (role && n < sizeof(roles) / sizeof(roles[0]))
-			roles[n++] = role;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	/* One line: jansson quotes the offending input ("near '...'"), newlines and all. */
+	for (char *p = s->err; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	s->state = DS_FAILED;
+	return -1;
+}
+
+/* A syntax error at byte i of the chunk being scanned. */
+static int ds_syntax(struct decode_stream *s, size_t i, const char *what)
+{
+	return ds_fail(s, "not JSON at line %zu column %zu: %s", s->line, s->off + i - s->line_start + 1,
+		       what);
+}
+
+/* json_loadb's error inside a value that started at (vline, vcol). */
+static int ds_json_error(struct decode_stream *s, const json_error_t *je)
+{
+	size_t line = s->vline + (je->line > 1 ? (size_t)je->line - 1 : 0);
+	size_t col = je->line > 1 ? (size_t)je->column : s->vcol + (je->column > 0 ? (size_t)je->column - 1 : 0);
+	return ds_fail(s, "not JSON at line %zu column %zu: %s", line, col, je->text);
+}
+
+static void ds_copy_string(const json_t *v, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+/* The arena jansson allocates from while one item is parsed and applied.  jansson's
+ * allocator hooks are process-wide and take no context, hence this one file-scope
+ * pointer: it is set only inside ds_item (the program is single-threaded and nothing in
+ * that window but the item's own tree allocates from jansson) and NULL otherwise. */
+static struct ds_arena *ds_arena_current;
+
+static void *ds_arena_alloc(size_t n)
+{
+	struct ds_arena *a = ds_arena_current;
+	n = (n + 15) & ~(size_t)15;
+	if (n <= a->cap - a->used) {
+		void *p = a->base + a->used;
+		a->used += n;
+		return p;
 	}
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(roles[j - 1], roles[j]) > 0; j--) {
-			const char *t = roles[j];
-			roles[j] = roles[j - 1];
-			roles[j - 1] = t;
+	/* Larger than what is left: its own block, released with the arena. */
+	void *p = malloc(n);
+	if (p) {
+		a->big = xgrow(a->big, &a->bigcap, a->nbig + 1, sizeof(*a->big));
+		a->big[a->nbig++] = p;
+		a->overflow += n;
+	}
+	return p;
+}
+
+static void ds_arena_free(void *p)
+{
+	(void)p; /* released all at once by ds_arena_reset */
+}
+
+static void ds_arena_reset(struct ds_arena *a)
+{
+	for (size_t i = 0; i < a->nbig; i++)
+		free(a->big[i]);
+	a->nbig = 0;
+	/* An item that overflowed: the next one likely looks alike, so grow (to a bound). */
+	if (a->overflow && a->cap < DS_ARENA_MAX) {
+		size_t want = a->cap + a->overflow;
+		a->cap = want > DS_ARENA_MAX ? DS_ARENA_MAX : want;
+		free(a->base);
+		a->base = xmalloc(a->cap);
+	}
+	a->overflow = 0;
+	a->used = 0;
+}
+
+/* Applies one complete item.  Its tree lives in the stream's arena and is dropped whole
+ * afterwards: no malloc/free per node (a third of the decode's time with malloc). */
+static int ds_item(struct decode_stream *s, const char *text, size_t n)
+{
+	json_malloc_t saved_alloc;
+	json_free_t saved_free;
+	json_get_alloc_funcs(&saved_alloc, &saved_free);
+	ds_arena_current = &s->arena;
+	json_set_alloc_funcs(ds_arena_alloc, ds_arena_free);
+	json_error_t je;
+	json_t *item = decode_json_loadb(text, n, &je);
+	if (item && decode_apply(s->r, item, false, s->m, NULL, 0) < 0)
+		s->meta.skipped++;
+	else if (item)
+		s->meta.items++;
+	json_set_alloc_funcs(saved_alloc, saved_free);
+	ds_arena_current = NULL;
+	ds_arena_reset(&s->arena);
+	return item ? 0 : ds_json_error(s, &je);
+}
+
+/* A complete member value the page is read for. */
+static int ds_member(struct decode_stream *s, const char *text, size_t n)
+{
+	json_error_t je;
+	json_t *v = json_loadb(text, n, JSON_DECODE_ANY, &je);
+	if (!v)
+		return ds_json_error(s, &je);
+	const char *want = decode_resource_list_kind(s->r);
+	switch (s->member) {
+	case DS_KIND:
+		ds_copy_string(v, s->kind, sizeof(s->kind));
+		s->status = strcmp(s->kind, "Status") == 0;
+		s->kind_ok = strcmp(s->kind, want) == 0;
+		/* kind may be absent in some proxies' answers; when present it must match. */
+		if (s->kind[0] && !s->kind_ok && !s->status) {
+			json_decref(v);
+			return ds_fail(s, "expected %s, got kind '%.40s'", want, s->kind);
 		}
-	size_t len = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && strcmp(roles[i], roles[i - 1]) == 0)
-			continue;
-		int w = snprintf(out + len, cap - len, "%s%s", len ? "," : "", roles[i]);
-		if (w < 0 || (size_t)w >= cap - len)
-			break;
-		len += (size_t)w;
+		break;
+	case DS_METADATA:
+		snprintf(s->meta.cont, sizeof(s->meta.cont), "%s", decode_str(v, "continue"));
+		snprintf(s->meta.resource_version, sizeof(s->meta.resource_version), "%s",
+			 decode_str(v, "resourceVersion"));
+		s->meta_ready = true;
+		break;
+	case DS_MESSAGE:
+		ds_copy_string(v, s->message, sizeof(s->message));
+		break;
+	case DS_REASON:
+		ds_copy_string(v, s->reason, sizeof(s->reason));
+		break;
+	case DS_ITEMS:
+		if (!json_is_array(v) && !json_is_null(v)) {
+			json_decref(v);
+			return ds_fail(s, "%s.items is not an array", want);
+		}
+		/* The last "items" wins, as in a parsed object. */
+		json_decref(s->late_items);
+		s->late_items = json_is_array(v) ? json_incref(v) : NULL;
+		break;
+	default:
+		break;
 	}
-	if (!out[0])
-		snprintf(out, cap, "<none>");
-}
-
-int decode_node(const json_t *node, struct model_node *out)
-{
-	memset(out, 0, sizeof(*out));
-	const json_t *meta = json_object_get(node, "metadata");
-	const json_t *status = json_object_get(node, "status");
-	out->name = (char *)decode_str(meta, "name");
-	if (!out->name[0])
-		return -1;
-	out->created = decode_time(decode_str(meta, "creationTimestamp"));
-	const char *ready = "Unknown";
-	size_t i;
-	json_t *cond;
-	json_array_foreach(json_object_get(status, "conditions"), i, cond) {
-		const char *type = decode_str(cond, "type");
-		bool is_true = strcmp(decode_str(cond, "status"), "True") == 0;
-		if (is_true && strcmp(type, "MemoryPressure") == 0)
-			out->pressure |= MODEL_PRESSURE_MEMORY;
-		else if (is_true && strcmp(type, "DiskPressure") == 0)
-			out->pressure |= MODEL_PRESSURE_DISK;
-		else if (is_true && strcmp(type, "PIDPressure") == 0)
-			out->pressure |= MODEL_PRESSURE_PID;
-		if (strcmp(type, "Ready") != 0)
-			continue;
-		const char *s = decode_str(cond, "status");
-		/* As kubectl prints it: any Ready status but True (False, Unknown) is NotReady;
-		 * "Unknown" is only for a node without a Ready condition. */
-		ready = strcmp(s, "True") == 0 ? "Ready" : "NotReady";
-	}
-	out->ready = strcmp(ready, "Ready") == 0;
-	bool unsched = json_is_true(json_object_get(json_object_get(node, "spec"), "unschedulable"));
-	snprintf(out->status, sizeof(out->status), "%s%s", ready, unsched ? ",SchedulingDisabled" : "");
-	decode_node_roles(json_object_get(meta, "labels"), out->roles, sizeof(out->roles));
-	snprintf(out->version, sizeof(out->version), "%s",
-		 decode_str(json_object_get(status, "nodeInfo"), "kubeletVersion"));
+	json_decref(v);
 	return 0;
 }
 
-/* Parses buf, checks kind, fills meta; returns the items array (borrowed from *root). */
-static json_t *decode_list_open(const char *buf, size_t len, const char *kind, json_t **root,
-				struct decode_meta *meta, char *err, size_t errcap)
+static bool ds_space(char c)
 {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Starts scanning a value whose first byte c is at chunk index i. */
+static void ds_value_begin(struct decode_stream *s, char c, size_t i)
+{
+	s->depth = 0;
+	s->in_str = s->esc = false;
+	s->scalar = c != '"' && c != '{' && c != '[';
+	s->vline = s->line;
+	s->vcol = s->off + i - s->line_start + 1;
+	s->len = 0;
+}
+
+/* Scans the current value over p[0..n); returns the bytes that belong to it and sets
+ * *complete when it ended there (a number or literal ends before its delimiter). */
+static size_t ds_scan(struct decode_stream *s, const char *p, size_t n, size_t base, bool *complete)
+{
+	size_t i = 0;
+	*complete = false;
+	if (s->scalar) {
+		for (; i < n; i++)
+			if (ds_space(p[i]) || p[i] == ',' || p[i] == '}' || p[i] == ']') {
+				*complete = true;
+				return i;
+			}
+		return n;
+	}
+	while (i < n) {
+		if (s->in_str) {
+			/* Strings are most of a page: only a quote or a backslash matters here. */
+			for (; i < n; i++) {
+				char c = p[i];
+				if (s->esc) {
+					s->esc = false;
+				} else if (c == '\\') {
+					s->esc = true;
+				} else if (c == '"') {
+					s->in_str = false;
+					i++;
+					break;
+				}
+			}
+			if (!s->in_str && s->depth == 0) {
+				*complete = true;
+				return i;
+			}
+			continue;
+		}
+		char c = p[i++];
+		if (c == '"') {
+			s->in_str = true;
+		} else if (c == '{' || c == '[') {
+			s->depth++;
+		} else if (c == '}' || c == ']') {
+			/* Mismatched brackets are left to json_loadb to report. */
+			if (--s->depth <= 0) {
+				*complete = true;
+				return i;
+			}
+		} else if (c == '\n') {
+			s->line++;
+			s->line_start = base + i;
+		}
+	}
+	return n;
+}
+
+/* Keeps p[0..n) of a value that spans chunks. */
+static void ds_keep(struct decode_stream *s, const char *p, size_t n)
+{
+	s->buf = xgrow(s->buf, &s->cap, s->len + n + 1, 1);
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+}
+
+/* Continues the value (member or item) that started at chunk index `start` (or in an
+ * earlier chunk, start == SIZE_MAX) from index i; returns the index after it. */
+static size_t ds_value_step(struct decode_stream *s, const char *data, size_t len, size_t i, size_t start)
+{
+	bool complete;
+	bool item = s->state == DS_IN_ITEM;
+	size_t n = ds_scan(s, data + i, len - i, s->off + i, &complete);
+	bool keep = item || s->member != DS_SKIP;
+	size_t from = start == SIZE_MAX ? i : start;
+	if (!complete) {
+		if (keep)
+			ds_keep(s, data + from, len - from);
+		return len;
+	}
+	const char *text = data + from;
+	size_t tlen = i + n - from;
+	if (keep && s->len) {
+		ds_keep(s, data + i, n);
+		text = s->buf;
+		tlen = s->len;
+	}
+	s->state = item ? DS_ITEM_END : DS_MEMBER_END;
+	if (keep && (item ? ds_item(s, text, tlen) : ds_member(s, text, tlen)) < 0)
+		return len;
+	s->len = 0;
+	return i + n;
+}
+
+/* The member a name selects, and whether its value is read. */
+static void ds_key_done(struct decode_stream *s)
+{
+	char name[DS_KEY_MAX + 1];
+	snprintf(name, sizeof(name), "%.*s", (int)s->keylen, s->key);
+	if (s->key_escaped && !s->key_long) {
+		/* "\u006bind" is "kind" too: let jansson read the rare escaped name. */
+		char quoted[DS_KEY_MAX + 3];
+		snprintf(quoted, sizeof(quoted), "\"%s\"", name);
+		json_t *k = json_loads(quoted, JSON_DECODE_ANY, NULL);
+		ds_copy_string(k, name, sizeof(name));
+		json_decref(k);
+	}
+	s->member = DS_SKIP;
+	if (s->key_long)
+		return;
+	if (strcmp(name, "kind") == 0)
+		s->member = DS_KIND;
+	else if (strcmp(name, "metadata") == 0)
+		s->member = DS_METADATA;
+	else if (strcmp(name, "message") == 0)
+		s->member = DS_MESSAGE;
+	else if (strcmp(name, "reason") == 0)
+		s->member = DS_REASON;
+	else if (strcmp(name, "items") == 0)
+		s->member = DS_ITEMS;
+}
+
+/* Scans a member name from index i; returns the index after what it consumed. */
+static size_t ds_key_step(struct decode_stream *s, const char *data, size_t len, size_t i)
+{
+	for (; i < len; i++) {
+		char c = data[i];
+		if (s->esc) {
+			s->esc = false;
+		} else if (c == '\\') {
+			s->esc = s->key_escaped = true;
+		} else if (c == '"') {
+			ds_key_done(s);
+			s->state = DS_COLON;
+			return i + 1;
+		} else if ((unsigned char)c < 0x20) {
+			ds_syntax(s, i, "control character in a member name");
+			return len;
+		}
+		if (s->keylen < DS_KEY_MAX)
+			s->key[s->keylen++] = c;
+		else
+			s->key_long = true;
+	}
+	return len;
+}
+
+/* One structural byte c (not whitespace) at index i outside any value. */
+static int ds_structure(struct decode_stream *s, char c, size_t i)
+{
+	switch (s->state) {
+	case DS_START:
+		if (c == '{') {
+			s->state = DS_KEY_FIRST;
+			return 0;
+		}
+		/* Not an object: keep it whole; the end says what it was. */
+		s->state = DS_RAW;
+		ds_value_begin(s, c, i);
+		return 0;
+	case DS_KEY_FIRST:
+	case DS_KEY:
+		if (c == '}' && s->state == DS_KEY_FIRST) {
+			s->state = DS_END;
+			return 0;
+		}
+		if (c != '"')
+			return ds_syntax(s, i, "expected a member name");
+		s->keylen = 0;
+		s->key_escaped = s->key_long = s->esc = false;
+		s->state = DS_IN_KEY;
+		return 0;
+	case DS_COLON:
+		if (c != ':')
+			return ds_syntax(s, i, "expected ':'");
+		s->state = DS_VALUE;
+		return 0;
+	case DS_VALUE:
+		if (c == '[' && s->member == DS_ITEMS && s->kind_ok) {
+			s->state = DS_ITEM_FIRST;
+			return 0;
+		}
+		ds_value_begin(s, c, i);
+		s->state = DS_IN_VALUE;
+		return 0;
+	case DS_MEMBER_END:
+		if (c == ',')
+			s->state = DS_KEY;
+		else if (c == '}')
+			s->state = DS_END;
+		else
+			return ds_syntax(s, i, "expected ',' or '}'");
+		return 0;
+	case DS_ITEM_FIRST:
+	case DS_ITEM:
+		if (c == ']' && s->state == DS_ITEM_FIRST) {
+			s->state = DS_MEMBER_END;
+			return 0;
+		}
+		if (c == ']' || c == ',')
+			return ds_syntax(s, i, "expected an item");
+		ds_value_begin(s, c, i);
+		s->state = DS_IN_ITEM;
+		return 0;
+	case DS_ITEM_END:
+		if (c == ',')
+			s->state = DS_ITEM;
+		else if (c == ']')
+			s->state = DS_MEMBER_END;
+		else
+			return ds_syntax(s, i, "expected ',' or ']' between items");
+		return 0;
+	case DS_END:
+		return ds_syntax(s, i, "end of the body expected");
+	default:
+		return -1;
+	}
+}
+
+int decode_stream_feed(struct decode_stream *s, const char *data, size_t len, char *err, size_t errcap)
+{
+	size_t i = 0;
+	while (i < len && s->state != DS_FAILED) {
+		size_t start = i;
+		switch (s->state) {
+		case DS_IN_KEY:
+			i = ds_key_step(s, data, len, i);
+			continue;
+		case DS_IN_VALUE:
+		case DS_IN_ITEM:
+			i = ds_value_step(s, data, len, i, SIZE_MAX);
+			continue;
+		case DS_RAW:
+			ds_keep(s, data + i, len - i);
+			i = len;
+			continue;
+		default:
+			break;
+		}
+		char c = data[i++];
+		if (ds_space(c)) {
+			if (c == '\n') {
+				s->line++;
+				s->line_start = s->off + i;
+			}
+			continue;
+		}
+		if (ds_structure(s, c, start) < 0)
+			break;
+		/* A value starts with this byte: scan it from here. */
+		if (s->state == DS_IN_VALUE || s->state == DS_IN_ITEM)
+			i = ds_value_step(s, data, len, start, start);
+		else if (s->state == DS_RAW)
+			i = start;
+	}
+	s->off += len;
+	if (s->state != DS_FAILED)
+		return 0;
+	snprintf(err, errcap, "%s", s->err);
+	return -1;
+}
+
+int decode_stream_finish(struct decode_stream *s, struct decode_meta *meta, char *err, size_t errcap)
+{
+	const char *want = decode_resource_list_kind(s->r);
 	memset(meta, 0, sizeof(*meta));
-	json_error_t je;
-	*root = json_loadb(buf, len, 0, &je);
-	if (!*root) {
-		snprintf(err, errcap, "not JSON at line %d column %d: %s", je.line, je.column, je.text);
-		return NULL;
+	if (s->state == DS_START) {
+		ds_fail(s, "not JSON: empty body");
+	} else if (s->state == DS_RAW) {
+		json_error_t je;
+		json_t *root = json_loadb(s->buf, s->len, 0, &je);
+		if (root)
+			ds_fail(s, "expected a %s object, got another JSON value", want);
+		else
+			ds_json_error(s, &je);
+		json_decref(root);
+	} else if (s->state != DS_END && s->state != DS_FAILED) {
+		ds_fail(s, "not JSON at line %zu column %zu: the body ends inside the %s", s->line,
+			s->off - s->line_start + 1, want);
+	} else if (s->status) {
+		const char *msg = s->message[0] ? s->message : s->reason;
+		ds_fail(s, "expected %s, got Status: %s", want, msg[0] ? msg : "(no message)");
 	}
-	if (!json_is_object(*root)) {
-		snprintf(err, errcap, "expected a %s object, got another JSON value", kind);
-		return NULL;
+	if (s->state == DS_FAILED) {
+		snprintf(err, errcap, "%s", s->err);
+		return -1;
 	}
-	const char *got = decode_str(*root, "kind");
-	if (strcmp(got, "Status") == 0) {
-		char msg[256];
-		decode_status_message(buf, len, msg, sizeof(msg));
-		snprintf(err, errcap, "expected %s, got Status: %s", kind, msg);
-		return NULL;
+	size_t i;
+	json_t *item;
+	json_array_foreach(s->late_items, i, item) {
+		if (decode_apply(s->r, item, false, s->m, NULL, 0) < 0)
+			s->meta.skipped++;
+		else
+			s->meta.items++;
 	}
-	/* kind may be absent in some proxies' answers; when present it must match. */
-	if (got[0] && strcmp(got, kind) != 0) {
-		snprintf(err, errcap, "expected %s, got kind '%.40s'", kind, got);
-		return NULL;
-	}
-	json_t *items = json_object_get(*root, "items");
-	if (!json_is_array(items) && !json_is_null(items) && items) {
-		snprintf(err, errcap, "%s.items is not an array", kind);
-		return NULL;
-	}
-	const json_t *lm = json_object_get(*root, "metadata");
-	snprintf(meta->cont, sizeof(meta->cont), "%s", decode_str(lm, "continue"));
-	snprintf(meta->resource_version, sizeof(meta->resource_version), "%s",
-		 decode_str(lm, "resourceVersion"));
-	return items ? items : json_null();
+	json_decref(s->late_items);
+	s->late_items = NULL;
+	*meta = s->meta;
+	return 0;
 }
 
 int decode_list(enum kube_resource r, const char *buf, size_t len, struct model *m,
 		struct decode_meta *meta, char *err, size_t errcap)
 {
-	json_t *root;
-	json_t *items = decode_list_open(buf, len, decode_resource_list_kind(r), &root, meta, err, errcap);
-	if (!items) {
-		json_decref(root);
-		return -1;
-	}
-	size_t i;
-	json_t *item;
-	json_array_foreach(items, i, item) {
-		if (decode_apply(r, item, false, m, NULL, 0) < 0) {
-			meta->skipped++;
-			continue;
-		}
-		meta->items++;
-	}
-	json_decref(root);
-	return 0;
+	struct decode_stream *s = decode_stream_new(r, m);
+	int rc = decode_stream_feed(s, buf, len, err, errcap);
+	if (rc == 0)
+		rc = decode_stream_finish(s, meta, err, errcap);
+	else
+		memset(meta, 0, sizeof(*meta));
+	decode_stream_free(s);
+	return rc;
 }
 
 int decode_pod_list(const char *buf, size_t len, struct model *m, struct decode_meta *meta,

@@ -106,13 +106,12 @@ static struct drift_row *drift_row_get(struct drift_report *r, const struct mode
 	return row;
 }
 
-void drift_report_build(struct drift_report *r, const struct model *a, const struct model *b)
+void drift_report_build_n(struct drift_report *r, const struct model *const *ms, int n)
 {
 	memset(r, 0, sizeof(*r));
-	r->nsides = b ? 2 : 1;
-	const struct model *ms[2] = { a, b };
+	r->nsides = n < 1 ? 1 : n > DRIFT_MAX_SIDES ? DRIFT_MAX_SIDES : n;
 	for (int s = 0; s < r->nsides; s++)
-		for (size_t i = 0; i < ms[s]->nworkloads; i++) {
+		for (size_t i = 0; ms[s] && i < ms[s]->nworkloads; i++) {
 			const struct model_workload *w = ms[s]->workloads[i];
 			drift_side_fill(&drift_row_get(r, w)->side[s], ms[s], w);
 		}
@@ -121,10 +120,23 @@ void drift_report_build(struct drift_report *r, const struct model *a, const str
 		for (int s = 0; s < r->nsides; s++)
 			if (row->side[s].present && row->side[s].stale_pods > 0)
 				row->rollout = true;
-		if (r->nsides == 2)
-			row->differs = !row->side[0].present || !row->side[1].present ||
-				       strcmp(row->side[0].spec, row->side[1].spec) != 0;
+		/* Side 0 is the reference (the console's own context): each other side says
+		 * whether it departs from it, and the row differs when any side does. */
+		const struct drift_side *ref = &row->side[0];
+		for (int s = 1; s < r->nsides; s++) {
+			const struct drift_side *d = &row->side[s];
+			row->side_differs[s] = ref->present != d->present ||
+					       (ref->present && strcmp(ref->spec, d->spec) != 0);
+			if (row->side_differs[s])
+				row->differs = row->side_differs[0] = true;
+		}
 	}
+}
+
+void drift_report_build(struct drift_report *r, const struct model *a, const struct model *b)
+{
+	const struct model *ms[2] = { a, b };
+	drift_report_build_n(r, ms, b ? 2 : 1);
 }
 
 void drift_report_free(struct drift_report *r)
@@ -156,6 +168,50 @@ static time_t drift_parse_time(const char *s)
 	return timegm(&tm);
 }
 
+bool drift_helm_parse(const json_t *secret, struct helm_release *out)
+{
+	const json_t *meta = json_object_get(secret, "metadata");
+	const json_t *labels = json_object_get(meta, "labels");
+	const char *owner = drift_label(labels, "owner"), *name = drift_label(labels, "name");
+	const char *status = drift_label(labels, "status"), *version = drift_label(labels, "version");
+	const json_t *ns = json_object_get(meta, "namespace");
+	if (!owner || strcmp(owner, "helm") || !name || !name[0] || !status || !version)
+		return false;  /* not a Helm release record: not ours to judge */
+	char *end;
+	long v = strtol(version, &end, 10);
+	if (*end || v < 1 || v > 1000000)
+		return false;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->ns, sizeof(out->ns), "%s", json_is_string(ns) ? json_string_value(ns) : "");
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	snprintf(out->status, sizeof(out->status), "%s", status);
+	out->version = (int)v;
+	const char *mod = drift_label(labels, "modifiedAt");
+	long long mv = mod ? strtoll(mod, &end, 10) : 0;
+	if (mod && !*end && mv > 0) {
+		out->deployed = (time_t)mv;
+	} else {
+		const json_t *ct = json_object_get(meta, "creationTimestamp");
+		out->deployed = drift_parse_time(json_is_string(ct) ? json_string_value(ct) : NULL);
+	}
+	out->flagged = !strcmp(status, "failed") || !strncmp(status, "pending-", 8);
+	return true;
+}
+
+void drift_helm_add(struct helm_list *l, const struct helm_release *r)
+{
+	size_t k = 0;
+	while (k < l->n && (strcmp(l->v[k].ns, r->ns) || strcmp(l->v[k].name, r->name)))
+		k++;
+	if (k < l->n && l->v[k].version >= r->version)
+		return;
+	if (k == l->n) {
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->n++;
+	}
+	l->v[k] = *r;
+}
+
 int drift_helm_from_list(struct helm_list *out, const json_t *list, char *err, size_t cap)
 {
 	memset(out, 0, sizeof(*out));
@@ -173,42 +229,9 @@ int drift_helm_from_list(struct helm_list *out, const json_t *list, char *err, s
 	size_t i;
 	const json_t *it;
 	json_array_foreach(items, i, it) {
-		const json_t *meta = json_object_get(it, "metadata");
-		const json_t *labels = json_object_get(meta, "labels");
-		const char *owner = drift_label(labels, "owner"), *name = drift_label(labels, "name");
-		const char *status = drift_label(labels, "status"), *version = drift_label(labels, "version");
-		const json_t *ns = json_object_get(meta, "namespace");
-		if (!owner || strcmp(owner, "helm") || !name || !name[0] || !status || !version)
-			continue;  /* not a Helm release record: not ours to judge */
-		char *end;
-		long v = strtol(version, &end, 10);
-		if (*end || v < 1 || v > 1000000)
-			continue;
-		const char *nss = json_is_string(ns) ? json_string_value(ns) : "";
-		size_t k = 0;
-		while (k < out->n && (strcmp(out->v[k].ns, nss) || strcmp(out->v[k].name, name)))
-			k++;
-		if (k < out->n && out->v[k].version >= (int)v)
-			continue;
-		if (k == out->n) {
-			out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof(*out->v));
-			out->n++;
-		}
-		struct helm_release *h = &out->v[k];
-		memset(h, 0, sizeof(*h));
-		snprintf(h->ns, sizeof(h->ns), "%s", nss);
-		snprintf(h->name, sizeof(h->name), "%s", name);
-		snprintf(h->status, sizeof(h->status), "%s", status);
-		h->version = (int)v;
-		const char *mod = drift_label(labels, "modifiedAt");
-		long long mv = mod ? strtoll(mod, &end, 10) : 0;
-		if (mod && !*end && mv > 0)
-			h->deployed = (time_t)mv;
-		else {
-			const json_t *ct = json_object_get(meta, "creationTimestamp");
-			h->deployed = drift_parse_time(json_is_string(ct) ? json_string_value(ct) : NULL);
-		}
-		h->flagged = !strcmp(status, "failed") || !strncmp(status, "pending-", 8);
+		struct helm_release h;
+		if (drift_helm_parse(it, &h))
+			drift_helm_add(out, &h);
 	}
 	return 0;
 }

@@ -5,10 +5,10 @@
  *
  * Per deployment/statefulset: the images of its pod template (spec) and the images its
  * pods actually run (each pod's spec.containers, distinct sets with counts): a pod on
- * another image set means a rollout in progress or stuck.  Across two models, the rows
- * are the union by kind/namespace/name, and a row differs when the spec images differ
- * (tags compared whole: "web:1.4" vs "web:1.5"), or when the workload is missing on one
- * side.
+ * another image set means a rollout in progress or stuck.  Across several models (up to
+ * DRIFT_MAX_SIDES contexts: dev, staging, prod), the rows are the union by
+ * kind/namespace/name, and a row differs when the spec images of two sides differ (tags
+ * compared whole: "web:1.4" vs "web:1.5"), or when the workload is missing on a side.
  *
  * Helm 3 stores each release revision in a Secret labelled owner=helm, name=RELEASE,
  * status=deployed|failed|pending-install|pending-upgrade|pending-rollback|superseded|
@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <time.h>
 
+enum { DRIFT_MAX_SIDES = 4 };
+
 struct drift_side {
 	bool present;
 	char spec[1024];      /* template images "repo:tag,repo2:tag" */
@@ -36,19 +38,23 @@ struct drift_row {
 	enum model_workload_kind kind;
 	char ns[254];
 	char name[254];
-	struct drift_side side[2];
+	struct drift_side side[DRIFT_MAX_SIDES];
 	bool rollout;         /* a side has pods on images other than its spec */
-	bool differs;         /* two sides: spec images differ or one side lacks it */
+	bool differs;         /* several sides: spec images differ or a side lacks it */
+	bool side_differs[DRIFT_MAX_SIDES]; /* side s's spec differs from side 0's, or
+				 * exactly one of the two lacks the workload */
 };
 
 struct drift_report {
 	struct drift_row *rows; /* sorted by ns, name, kind */
 	size_t nrows, cap;
-	int nsides;           /* 1 or 2 */
+	int nsides;           /* 1..DRIFT_MAX_SIDES */
 };
 
 /* Builds the report of one model (b NULL) or two.  Free with drift_report_free. */
 void drift_report_build(struct drift_report *r, const struct model *a, const struct model *b);
+/* The same for n models (1..DRIFT_MAX_SIDES; more are ignored), side s = ms[s]. */
+void drift_report_build_n(struct drift_report *r, const struct model *const *ms, int n);
 void drift_report_free(struct drift_report *r);
 
 /* True when every "k=v" of selector is among labels (both "k=v,k2=v2"): how a pod is
@@ -73,5 +79,11 @@ struct helm_list {
  * among items labelled owner=helm.  0, or -1 with err naming what was wrong. */
 int drift_helm_from_list(struct helm_list *out, const json_t *list, char *err, size_t cap);
 void drift_helm_free(struct helm_list *l);
+/* One Secret: true when it is a Helm release record (labels owner=helm, name, status,
+ * version 1..1000000), filled into *out (flagged set); false for anything else. */
+bool drift_helm_parse(const json_t *secret, struct helm_release *out);
+/* Adds record r to l unless l has the same release (ns, name) at a newer or equal
+ * revision; a newer revision replaces the older one. */
+void drift_helm_add(struct helm_list *l, const struct helm_release *r);
 
 #endif

@@ -1,10 +1,12 @@
-/* kube/http: see http.h.  A request lives in one of three phases: WAITING for the auth
- * provider, RUNNING inside curl's multi handle, or FAILED (credentials could not be
+/* kube/http: see http.h.  A request lives in one of four phases: WAITING for the auth
+ * provider, ADDING (started from inside a libcurl callback, handed to curl when that
+ * returns), RUNNING inside curl's multi handle, or FAILED (credentials could not be
  * had) until a zero-delay timer delivers its done_fn, so done_fn never runs inside
  * http_get(). */
 #include "kube/http.h"
 
 #include "core/xalloc.h"
+#include "kube/curl_lazy.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -12,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum http_phase { HTTP_WAITING, HTTP_RUNNING, HTTP_FAILED };
+/* ADDING: set up while libcurl runs our callbacks (a receiver asking for the next list
+ * page from its data_fn), where curl_multi_add_handle is refused; handed to curl as soon
+ * as that call returns. */
+enum http_phase { HTTP_WAITING, HTTP_ADDING, HTTP_RUNNING, HTTP_FAILED };
 
 struct http_request {
 	struct http_client *client;
@@ -42,6 +47,12 @@ struct http_request {
 	bool cancelled;        /* cancelled from inside a curl callback: finish silently */
 	bool aborted;          /* data_fn asked to stop */
 	bool completing;       /* its done_fn is running: it is freed right after */
+	/* A request started from another's data_fn (the next list page) holds that one's
+	 * reads until its own request is on the wire: libcurl reads a whole answer in one
+	 * call when the bytes are there, and the new request would otherwise wait for it. */
+	struct http_request *holder;   /* the transfer this one holds, NULL once sent */
+	unsigned holds;        /* requests holding this one's reads */
+	bool paused;           /* reads held (CURL_WRITEFUNC_PAUSE) */
 	char errbuf[CURL_ERROR_SIZE];
 	struct http_request *next;
 };
@@ -62,13 +73,16 @@ struct http_client {
 	struct http_request *requests;
 	size_t pending;
 	int in_curl;           /* > 0 while libcurl is running our callbacks */
+	struct http_request *writing;  /* whose data_fn is running, NULL if none */
 	struct http_tls_copy tls;
 	const struct http_auth_ops *auth_ops;
 	void *auth_ud;
 	bool read_only;        /* http_client_set_read_only: writes fail without a transfer */
+	char *unavailable;     /* libcurl could not be loaded: why; every request fails with it */
 };
 
 static void http_check_done(struct http_client *c);
+static void http_release_holder(struct http_request *r);
 
 static void http_wipe_free(char *s)
 {
@@ -153,6 +167,12 @@ static void http_unlink(struct http_client *c, struct http_request *r)
 static void http_request_free(struct http_client *c, struct http_request *r)
 {
 	http_unlink(c, r);
+	http_release_holder(r);
+	for (struct http_request *o = c->requests; o; o = o->next)
+		if (o->holder == r)
+			o->holder = NULL;
+	if (c->writing == r)
+		c->writing = NULL;
 	if (r->phase == HTTP_RUNNING)
 		curl_multi_remove_handle(c->multi, r->easy);
 	curl_easy_cleanup(r->easy);
@@ -168,12 +188,35 @@ static void http_request_free(struct http_client *c, struct http_request *r)
 	free(r);
 }
 
+/* After libcurl returns: requests started from its callbacks are handed to it, and
+ * transfers no longer held resume (which may start more requests: scan again). */
+static void http_settle(struct http_client *c)
+{
+	for (;;) {
+		for (struct http_request *r = c->requests; r; r = r->next)
+			if (r->phase == HTTP_ADDING) {
+				r->phase = HTTP_RUNNING;
+				curl_multi_add_handle(c->multi, r->easy);
+			}
+		struct http_request *r = c->requests;
+		while (r && !(r->paused && !r->holds && r->phase == HTTP_RUNNING))
+			r = r->next;
+		if (!r)
+			return;
+		r->paused = false;
+		c->in_curl++;
+		curl_easy_pause(r->easy, CURLPAUSE_CONT);
+		c->in_curl--;
+	}
+}
+
 static void http_drive(struct http_client *c, curl_socket_t s, int flags)
 {
 	int running;
 	c->in_curl++;
 	curl_multi_socket_action(c->multi, s, flags, &running);
 	c->in_curl--;
+	http_settle(c);
 	http_check_done(c);
 }
 
@@ -252,11 +295,40 @@ static size_t http_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 		http_decide(r->client, r);
 	if (r->swallow)
 		return len;
-	if (!r->data_fn(r->ud, data, len)) {
+	if (r->holds) {
+		/* curl keeps this chunk and hands it over again on resume. */
+		r->paused = true;
+		return CURL_WRITEFUNC_PAUSE;
+	}
+	struct http_client *c = r->client;
+	struct http_request *outer = c->writing;
+	c->writing = r;
+	bool more = r->data_fn(r->ud, data, len);
+	c->writing = outer;
+	if (!more) {
 		r->aborted = true;
 		return 0;
 	}
 	return len;
+}
+
+/* The request is about to go out (or never will): release the transfer it held. */
+static void http_release_holder(struct http_request *r)
+{
+	if (r->holder) {
+		r->holder->holds--;
+		r->holder = NULL;
+	}
+}
+
+static int http_prereq_cb(void *ud, char *primary_ip, char *local_ip, int primary_port, int local_port)
+{
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	http_release_holder(ud);
+	return CURL_PREREQFUNC_OK;
 }
 
 static void http_blob(CURL *e, CURLoption opt, const char *data, size_t len)
@@ -289,6 +361,8 @@ static void http_easy_setup(struct http_client *c, struct http_request *r, const
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, http_prereq_cb);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "warroom/0.1");
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	if (r->timeout_ms > 0)
@@ -387,6 +461,14 @@ static void http_start(struct http_client *c, struct http_request *r)
 		}
 	}
 	http_easy_setup(c, r, use);
+	if (c->in_curl) {
+		r->phase = HTTP_ADDING;
+		if (c->writing && c->writing != r) {
+			r->holder = c->writing;
+			r->holder->holds++;
+		}
+		return;
+	}
 	r->phase = HTTP_RUNNING;
 	curl_multi_add_handle(c->multi, r->easy);
 }
@@ -423,19 +505,40 @@ static long http_on_fail_timer(struct loop *loop, long long id, void *ud)
 
 struct http_client *http_client_new(struct loop *loop)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct http_client *c = xcalloc(1, sizeof(*c));
 	c->loop = loop;
-	c->multi = curl_multi_init();
-	if (!c->multi) {
-		fprintf(stderr, "warroom: libcurl could not create a multi handle\n");
-		abort();
+	return c;
+}
+
+/* libcurl is loaded (kube/curl_lazy) and the multi handle made by the first request, not
+ * by http_client_new: the console makes its clients at start-up, and a run that sends no
+ * request should not pay ~10 ms for mapping libcurl and the libraries it pulls in.  When
+ * libcurl cannot be loaded the client stays usable: each request fails with the reason. */
+static bool http_client_load(struct http_client *c)
+{
+	if (c->multi)
+		return true;
+	if (c->unavailable)
+		return false;
+	const char *why = curl_lazy_load();
+	if (!why && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		why = "libcurl's global initialisation failed";
+	if (!why) {
+		c->multi = curl_multi_init();
+		if (!c->multi) {
+			curl_global_cleanup();
+			why = "libcurl could not create a multi handle";
+		}
+	}
+	if (why) {
+		c->unavailable = xasprintf("HTTP unavailable: %s", why);
+		return false;
 	}
 	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, http_socket_cb);
 	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, http_timer_cb);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
-	return c;
+	return true;
 }
 
 void http_client_free(struct http_client *c)
@@ -448,10 +551,13 @@ void http_client_free(struct http_client *c)
 		loop_cancel_timer(c->loop, c->timer_id);
 	if (c->fail_timer_id)
 		loop_cancel_timer(c->loop, c->fail_timer_id);
-	curl_multi_cleanup(c->multi);
+	if (c->multi) {
+		curl_multi_cleanup(c->multi);
+		curl_global_cleanup();
+	}
 	http_tls_clear(&c->tls);
+	free(c->unavailable);
 	free(c);
-	curl_global_cleanup();
 }
 
 void http_client_set_read_only(struct http_client *c, bool read_only)
@@ -490,15 +596,19 @@ struct http_request *http_send(struct http_client *c, const char *method, const 
 	r->data_fn = data_fn;
 	r->done_fn = done_fn;
 	r->ud = ud;
+	r->phase = HTTP_WAITING;
+	r->next = c->requests;
+	c->requests = r;
+	c->pending++;
+	if (!http_client_load(c)) {
+		http_fail_later(c, r, c->unavailable);
+		return r;
+	}
 	r->easy = curl_easy_init();
 	if (!r->easy) {
 		fprintf(stderr, "warroom: libcurl could not create a handle\n");
 		abort();
 	}
-	r->phase = HTTP_WAITING;
-	r->next = c->requests;
-	c->requests = r;
-	c->pending++;
 	/* Backstop of the read-only gate (kube/request): a write never reaches curl. */
 	if (c->read_only && strcmp(method, "GET") != 0) {
 		http_fail_later(c, r, "refused: read-only mode (no request other than GET is sent)");
@@ -518,6 +628,14 @@ void http_cancel(struct http_client *c, struct http_request *r)
 		return;
 	}
 	http_request_free(c, r);
+}
+
+long http_status(const struct http_request *r)
+{
+	long status = 0;
+	if (r && r->phase == HTTP_RUNNING)
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	return status;
 }
 
 size_t http_pending(const struct http_client *c)

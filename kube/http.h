@@ -31,6 +31,9 @@
  *   passwords are only sent in headers/curl options, never logged (no CURLOPT_VERBOSE)
  *   and never in any message.
  * - http_cancel() may be called from any callback, including the request's own.
+ * - libcurl is loaded by the first request (kube/curl_lazy), not at start-up; if it
+ *   cannot be loaded every request completes with the error "GET URL: HTTP unavailable:
+ *   cannot load libcurl.so.4: REASON" instead.
  */
 #include "tui/loop.h"
 
@@ -125,6 +128,11 @@ struct http_request *http_send(struct http_client *c, const char *method, const 
 /* Read-only backstop: while set, every request other than GET fails (done_fn, error
  * "... refused: read-only mode") without any network traffic. */
 void http_client_set_read_only(struct http_client *c, bool read_only);
+
+/* HTTP status of the answer a request is receiving: set once its headers are in, so
+ * from its first data_fn call on; 0 before.  Lets a receiver tell a body it should
+ * decode from an error body while it streams. */
+long http_status(const struct http_request *r);
 
 /* Stops a pending request without calling its done_fn. */
 void http_cancel(struct http_client *c, struct http_request *r);

@@ -25,6 +25,25 @@ enum { INFORMER_STALE_SHOWN_MS = 5000 };
 
 enum informer_phase { PHASE_IDLE, PHASE_LIST, PHASE_WATCH };
 
+/* One list page request.  Two may be in flight: the current page, whose body streams
+ * into the decoder as it arrives, and the next one, asked for as soon as the current
+ * page's metadata (its continue token, which the API server sends before the items) is
+ * in, so that the server prepares page N+1 while page N is still being read.  A page's
+ * bytes are held here while it is not current, or when its status is not 2xx (the
+ * Status message). */
+struct informer_page {
+	struct informer *inf;
+	struct http_request *req;
+	char cont[1024];             /* the continue token it asked with, "" for the first page */
+	char *body;                  /* held bytes */
+	size_t len, cap;
+	size_t received;             /* body bytes so far, capped at INFORMER_MAX_BODY */
+	bool too_big;
+	bool done;                   /* finished before it became current: its result */
+	long status;
+	char *error, *problem;
+};
+
 struct informer {
 	struct loop *loop;
 	struct http_client *http;
@@ -42,12 +61,13 @@ struct informer {
 	enum informer_phase phase;
 	struct http_request *req;
 
-	/* list */
-	char *body;
-	size_t len, cap;
-	bool too_big, in_snapshot;
-	char cont[1024];
-	size_t listed_items;
+	/* list: the current page (its body streams into `stream`) and the next one */
+	struct informer_page pages[2];
+	struct informer_page *cur, *next;
+	struct decode_stream *stream;
+	char list_error[1100];       /* why we aborted the current page ourselves, "" if not */
+	bool in_snapshot;
+	size_t listed_items, page_base;
 
 	/* watch */
 	struct watch_framer framer;
@@ -76,7 +96,7 @@ struct informer {
 };
 
 static void informer_list_start(struct informer *inf);
-static void informer_list_fetch(struct informer *inf);
+static void informer_list_fetch(struct informer *inf, struct informer_page *pg, const char *cont);
 static void informer_watch_start(struct informer *inf);
 
 static void informer_build_path(struct informer *inf)
@@ -119,6 +139,10 @@ struct informer *informer_new(struct loop *loop, struct http_client *http, struc
 	inf->watch_min_s = cfg->watch_min_s > 0 ? cfg->watch_min_s : 300;
 	inf->watch_max_s = cfg->watch_max_s >= inf->watch_min_s ? cfg->watch_max_s : inf->watch_min_s + 300;
 	watch_framer_init(&inf->framer, cfg->max_line);
+	for (int i = 0; i < 2; i++)
+		inf->pages[i].inf = inf;
+	inf->cur = &inf->pages[0];
+	inf->next = &inf->pages[1];
 	inf->notify = notify;
 	inf->ud = ud;
 	inf->state = INFORMER_LISTING;
@@ -126,6 +150,34 @@ struct informer *informer_new(struct loop *loop, struct http_client *http, struc
 	inf->seed = (unsigned)loop_now_ms() ^ ((unsigned)getpid() << 16) ^ (unsigned)(uintptr_t)inf;
 	informer_build_path(inf);
 	return inf;
+}
+
+/* Forgets a page: its request cancelled, held bytes and result dropped. */
+static void informer_page_clear(struct informer *inf, struct informer_page *pg)
+{
+	if (pg->req)
+		http_cancel(inf->http, pg->req);
+	pg->req = NULL;
+	pg->cont[0] = '\0';
+	if (pg->cap > 4 * 1024 * 1024) {
+		/* One huge page is no reason to keep its buffer for the informer's lifetime. */
+		free(pg->body);
+		pg->body = NULL;
+		pg->cap = 0;
+	}
+	pg->len = pg->received = 0;
+	pg->too_big = pg->done = false;
+	pg->status = 0;
+	free(pg->error);
+	free(pg->problem);
+	pg->error = pg->problem = NULL;
+}
+
+static void informer_pages_clear(struct informer *inf)
+{
+	informer_page_clear(inf, inf->cur);
+	informer_page_clear(inf, inf->next);
+	inf->list_error[0] = '\0';
 }
 
 static void informer_stop(struct informer *inf)
@@ -139,8 +191,7 @@ static void informer_stop(struct informer *inf)
 		inf->timer_id = 0;
 	}
 	inf->retry_at = 0;
-	inf->len = 0;
-	inf->too_big = false;
+	informer_pages_clear(inf);
 	inf->phase = PHASE_IDLE;
 	watch_framer_reset(&inf->framer);
 }
@@ -156,7 +207,9 @@ void informer_free(struct informer *inf)
 	}
 	free(inf->ca_file);
 	free(inf->accept);
-	free(inf->body);
+	for (int i = 0; i < 2; i++)
+		free(inf->pages[i].body);
+	decode_stream_free(inf->stream);
 	free(inf->server);
 	free(inf->ns);
 	watch_framer_free(&inf->framer);
@@ -230,6 +283,7 @@ static void informer_fail(struct informer *inf, bool transport, long status, con
 		http_cancel(inf->http, inf->req);
 		inf->req = NULL;
 	}
+	informer_pages_clear(inf);
 	inf->phase = PHASE_IDLE;
 	inf->in_snapshot = false;
 	watch_framer_reset(&inf->framer);
@@ -276,47 +330,134 @@ static void informer_status_msg(const struct informer *inf, const char *verb,
 
 /* ---- list ---- */
 
-static bool informer_list_data(void *ud, const char *data, size_t len)
+static bool informer_status_2xx(long status)
 {
-	struct informer *inf = ud;
-	if (inf->len + len > INFORMER_MAX_BODY) {
-		inf->too_big = true;
+	return status >= 200 && status <= 299;
+}
+
+static void informer_list_fetch(struct informer *inf, struct informer_page *pg, const char *cont);
+
+/* Asks for the next page as soon as the current one has told its continue token. */
+static void informer_prefetch(struct informer *inf)
+{
+	const struct decode_meta *meta = decode_stream_meta(inf->stream);
+	if (!meta || !meta->cont[0] || inf->next->req || inf->next->done)
+		return;
+	informer_list_fetch(inf, inf->next, meta->cont);
+}
+
+/* Decodes bytes of the current page; false (and list_error) when they are bad. */
+static bool informer_page_feed(struct informer *inf, const char *data, size_t len)
+{
+	if (!inf->in_snapshot) {
+		decode_begin_snapshot(inf->resource, inf->model);
+		inf->in_snapshot = true;
+	}
+	char err[512];
+	int rc = decode_stream_feed(inf->stream, data, len, err, sizeof(err));
+	inf->listed_items = inf->page_base + decode_stream_items(inf->stream);
+	if (rc < 0) {
+		snprintf(inf->list_error, sizeof(inf->list_error), "GET %s: %s", inf->path, err);
 		return false;
 	}
-	inf->body = xgrow(inf->body, &inf->cap, inf->len + len + 1, 1);
-	memcpy(inf->body + inf->len, data, len);
-	inf->len += len;
+	informer_prefetch(inf);
 	return true;
+}
+
+static bool informer_list_data(void *ud, const char *data, size_t len)
+{
+	struct informer_page *pg = ud;
+	struct informer *inf = pg->inf;
+	pg->received += len;
+	if (pg->received > INFORMER_MAX_BODY) {
+		pg->too_big = true;
+		return false;
+	}
+	if (pg == inf->cur && informer_status_2xx(http_status(pg->req)))
+		return informer_page_feed(inf, data, len);
+	pg->body = xgrow(pg->body, &pg->cap, pg->len + len + 1, 1);
+	memcpy(pg->body + pg->len, data, len);
+	pg->len += len;
+	return true;
+}
+
+static void informer_page_finish(struct informer *inf, long status, const char *error, const char *problem);
+
+/* The next page becomes the current one: its held bytes are decoded, and if it already
+ * finished, its end is handled now. */
+static void informer_page_promote(struct informer *inf)
+{
+	struct informer_page *pg = inf->next;
+	inf->next = inf->cur;
+	inf->cur = pg;
+	informer_page_clear(inf, inf->next);
+	decode_stream_reset(inf->stream);
+	inf->page_base = inf->listed_items;
+	long status = pg->done ? pg->status : http_status(pg->req);
+	if (pg->len && informer_status_2xx(status)) {
+		size_t n = pg->len;
+		pg->len = 0;
+		if (!informer_page_feed(inf, pg->body, n)) {
+			char msg[sizeof(inf->list_error)];
+			snprintf(msg, sizeof(msg), "%s", inf->list_error);
+			informer_fail(inf, false, status, msg);
+			return;
+		}
+	}
+	if (pg->done)
+		informer_page_finish(inf, pg->status, pg->error, pg->problem);
 }
 
 static void informer_list_done(void *ud, const struct http_result *res)
 {
-	struct informer *inf = ud;
-	inf->req = NULL;
+	struct informer_page *pg = ud;
+	struct informer *inf = pg->inf;
+	pg->req = NULL;
+	if (pg != inf->cur) {
+		/* The next page finished first: keep its result until it is current. */
+		pg->done = true;
+		pg->status = res->status;
+		pg->error = res->error ? xstrdup(res->error) : NULL;
+		pg->problem = res->problem ? xstrdup(res->problem) : NULL;
+		return;
+	}
+	informer_page_finish(inf, res->status, res->error, res->problem);
+}
+
+/* The current page ended (status, transport error or NULL, problem text or NULL). */
+static void informer_page_finish(struct informer *inf, long status, const char *error, const char *problem)
+{
+	struct informer_page *pg = inf->cur;
 	char msg[2400];
-	const char *body = inf->body ? inf->body : "";
-	if (inf->too_big) {
+	if (pg->too_big) {
 		snprintf(msg, sizeof(msg), "GET %s: list page larger than %d MiB", inf->path,
 			 INFORMER_MAX_BODY >> 20);
 		informer_fail(inf, false, 0, msg);
 		return;
 	}
-	if (res->error) {
-		informer_transport_msg(inf, "GET", res->error, msg, sizeof(msg));
+	if (inf->list_error[0]) {
+		/* We stopped it: the body was not a list we can read. */
+		snprintf(msg, sizeof(msg), "%s", inf->list_error);
+		informer_fail(inf, false, status, msg);
+		return;
+	}
+	if (error) {
+		informer_transport_msg(inf, "GET", error, msg, sizeof(msg));
 		informer_fail(inf, true, 0, msg);
 		return;
 	}
-	if (res->status == 410 && inf->cont[0]) {
+	if (status == 410 && pg->cont[0]) {
 		/* The continue token expired: take the snapshot again from the first page. */
-		inf->cont[0] = '\0';
+		informer_pages_clear(inf);
 		inf->in_snapshot = false;
 		inf->listed_items = 0;
-		informer_list_fetch(inf);
+		informer_list_fetch(inf, inf->cur, "");
 		return;
 	}
-	if (res->status < 200 || res->status > 299) {
-		informer_status_msg(inf, "GET", res, body, inf->len, msg, sizeof(msg));
-		informer_fail(inf, false, res->status, msg);
+	if (!informer_status_2xx(status)) {
+		struct http_result res = { .status = status, .problem = problem };
+		informer_status_msg(inf, "GET", &res, pg->body ? pg->body : "", pg->len, msg, sizeof(msg));
+		informer_fail(inf, false, status, msg);
 		return;
 	}
 	if (!inf->in_snapshot) {
@@ -325,21 +466,26 @@ static void informer_list_done(void *ud, const struct http_result *res)
 	}
 	struct decode_meta meta;
 	char err[512];
-	if (decode_list(inf->resource, body, inf->len, inf->model, &meta, err, sizeof(err)) < 0) {
+	int rc = decode_stream_finish(inf->stream, &meta, err, sizeof(err));
+	inf->listed_items = inf->page_base + decode_stream_items(inf->stream);
+	if (rc < 0) {
 		snprintf(msg, sizeof(msg), "GET %s: %s", inf->path, err);
-		informer_fail(inf, false, res->status, msg);
+		informer_fail(inf, false, status, msg);
 		return;
 	}
-	inf->listed_items += meta.items;
 	if (meta.cont[0]) {
-		snprintf(inf->cont, sizeof(inf->cont), "%s", meta.cont);
-		informer_list_fetch(inf);
+		if ((inf->next->req || inf->next->done) && strcmp(inf->next->cont, meta.cont) == 0) {
+			informer_page_promote(inf);
+		} else {
+			informer_page_clear(inf, inf->next);
+			informer_list_fetch(inf, inf->cur, meta.cont);
+		}
 		inf->notify(inf->ud, inf);
 		return;
 	}
+	informer_pages_clear(inf);
 	decode_end_snapshot(inf->resource, inf->model, inf->ns);
 	inf->in_snapshot = false;
-	inf->cont[0] = '\0';
 	snprintf(inf->rv, sizeof(inf->rv), "%s", meta.resource_version);
 	trace_mark("synced", inf->path);
 	inf->synced = true;
@@ -348,13 +494,6 @@ static void informer_list_done(void *ud, const struct http_result *res)
 	inf->error_status = 0;
 	inf->attempt = 0;
 	inf->phase = PHASE_IDLE;
-	if (inf->len > 4 * 1024 * 1024) {
-		/* One huge page is no reason to keep its buffer for the informer's lifetime. */
-		free(inf->body);
-		inf->body = NULL;
-		inf->cap = 0;
-	}
-	inf->len = 0;
 	if (inf->once) {
 		inf->state = INFORMER_LISTED;
 		inf->finished = true;
@@ -382,22 +521,29 @@ static void informer_escape(const char *in, char *out, size_t cap)
 	out[k] = '\0';
 }
 
-static void informer_list_fetch(struct informer *inf)
+/* Asks for a page (cont "" for the first) into slot pg.  The current slot starts a new
+ * page of the stream; the next slot only holds its bytes until it is promoted. */
+static void informer_list_fetch(struct informer *inf, struct informer_page *pg, const char *cont)
 {
-	if (inf->req) {
-		http_cancel(inf->http, inf->req);
-		inf->req = NULL;
+	char token[sizeof(pg->cont)];
+	snprintf(token, sizeof(token), "%s", cont);
+	informer_page_clear(inf, pg);
+	snprintf(pg->cont, sizeof(pg->cont), "%s", token);
+	if (pg == inf->cur) {
+		if (!inf->stream)
+			inf->stream = decode_stream_new(inf->resource, inf->model);
+		decode_stream_reset(inf->stream);
+		inf->list_error[0] = '\0';
+		inf->page_base = inf->listed_items;
 	}
-	inf->len = 0;
-	inf->too_big = false;
-	char cont[3200] = "";
-	if (inf->cont[0]) {
+	char query[3200] = "";
+	if (token[0]) {
 		char esc[3100];
-		informer_escape(inf->cont, esc, sizeof(esc));
-		snprintf(cont, sizeof(cont), "&continue=%s", esc);
+		informer_escape(token, esc, sizeof(esc));
+		snprintf(query, sizeof(query), "&continue=%s", esc);
 	}
-	char *url = xasprintf("%s%s?limit=%ld%s", inf->server, inf->path, inf->page_limit, cont);
-	inf->req = http_get(inf->http, url, &inf->opts, informer_list_data, informer_list_done, inf);
+	char *url = xasprintf("%s%s?limit=%ld%s", inf->server, inf->path, inf->page_limit, query);
+	pg->req = http_get(inf->http, url, &inf->opts, informer_list_data, informer_list_done, pg);
 	free(url);
 }
 
@@ -406,11 +552,11 @@ static void informer_list_start(struct informer *inf)
 	informer_mark_lost(inf, loop_now_ms());
 	inf->phase = PHASE_LIST;
 	inf->state = INFORMER_LISTING;
-	inf->cont[0] = '\0';
+	informer_pages_clear(inf);
 	inf->in_snapshot = false;
 	inf->listed_items = 0;
 	inf->lists_started++;
-	informer_list_fetch(inf);
+	informer_list_fetch(inf, inf->cur, "");
 }
 
 /* ---- watch ---- */

@@ -55,6 +55,7 @@ static void events_format(const struct pane *p, const struct model *m, const voi
 	const struct model_event *e = row;
 	snprintf(out->cell[EV_NS], PANE_CELL, "%s", e->ns);
 	model_format_age(e->last, now, out->cell[EV_LAST], PANE_CELL);
+	pane_row_expires(out, model_age_changes_at(e->last, now));
 	snprintf(out->cell[EV_TYPE], PANE_CELL, "%s", e->type);
 	snprintf(out->cell[EV_REASON], PANE_CELL, "%s", e->reason ? e->reason : "");
 	/* kubectl prints the kind in lower case: pod/web-1, deployment/web. */
@@ -76,6 +77,11 @@ static void events_format(const struct pane *p, const struct model *m, const voi
 		out->hl |= 1u << EV_COUNT;
 }
 
+static unsigned long events_stamp(const void *row)
+{
+	return ((const struct model_event *)row)->stamp;
+}
+
 static void events_key(const void *row, char *out, size_t cap)
 {
 	const struct model_event *e = row;
@@ -90,4 +96,6 @@ const struct pane_ops pane_events_ops = {
 	.collect = events_collect,
 	.format = events_format,
 	.key = events_key,
+	.deps = PANE_DEP_EVENTS,
+	.stamp = events_stamp,
 };

@@ -1,6 +1,7 @@
 /* panels/nodes: the nodes pane.  Rows are the model's nodes, not-ready first, then by
  * name; PODS counts the pods the model has bound to each node; PRESSURE names the
- * Memory/Disk/PID pressure conditions that are True ("-" for none). */
+ * Memory/Disk/PID pressure conditions that are True ("-" for none).  PODS reads the pods:
+ * the pane depends on them, and the model gives a node a new stamp when its count moves. */
 #include "panels/pane.h"
 
 #include <stdio.h>
@@ -19,13 +20,15 @@ static const struct pane_column nodes_columns[] = {
 	[NODE_PRESSURE] = { "PRESSURE", 8, 7 },
 };
 
+static const void *nodes_get(const struct model *m, size_t i, enum model_severity *sev)
+{
+	*sev = model_node_severity(m->nodes[i]);
+	return m->nodes[i];
+}
+
 static void nodes_collect(struct pane *p, const struct model *m)
 {
-	static const enum model_severity order[] = { SEV_BAD, SEV_WARN, SEV_OK };
-	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
-		for (size_t i = 0; i < m->nnodes; i++)
-			if (model_node_severity(m->nodes[i]) == order[k])
-				pane_push(p, m->nodes[i]);
+	pane_push_worst_first(p, m, m->nnodes, nodes_get);
 }
 
 static void nodes_format(const struct pane *p, const struct model *m, const void *row, time_t now,
@@ -37,10 +40,16 @@ static void nodes_format(const struct pane *p, const struct model *m, const void
 	snprintf(out->cell[NODE_STATUS], PANE_CELL, "%s", n->status);
 	snprintf(out->cell[NODE_ROLES], PANE_CELL, "%s", n->roles);
 	model_format_age(n->created, now, out->cell[NODE_AGE], PANE_CELL);
+	pane_row_expires(out, model_age_changes_at(n->created, now));
 	snprintf(out->cell[NODE_VERSION], PANE_CELL, "%s", n->version[0] ? n->version : "<unknown>");
 	snprintf(out->cell[NODE_PODS], PANE_CELL, "%zu", model_node_pod_count(m, n->name));
 	model_format_pressure(n->pressure, out->cell[NODE_PRESSURE], PANE_CELL);
 	out->sev = model_node_severity(n);
+}
+
+static unsigned long nodes_stamp(const void *row)
+{
+	return ((const struct model_node *)row)->stamp;
 }
 
 static void nodes_key(const void *row, char *out, size_t cap)
@@ -56,4 +65,6 @@ const struct pane_ops pane_nodes_ops = {
 	.collect = nodes_collect,
 	.format = nodes_format,
 	.key = nodes_key,
+	.deps = PANE_DEP_NODES | PANE_DEP_PODS,
+	.stamp = nodes_stamp,
 };

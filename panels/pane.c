@@ -2,6 +2,7 @@
 #include "panels/pane.h"
 
 #include "core/xalloc.h"
+#include "panels/pane_int.h"
 #include "tui/text.h"
 
 #include <ctype.h>
@@ -24,6 +25,7 @@ void pane_free(struct pane *p)
 	if (p->re_valid)
 		regfree(&p->re);
 	p->re_valid = false;
+	pane_cache_free(p);
 	if (p->ops && p->ops->destroy)
 		p->ops->destroy(p);
 	p->priv = NULL;
@@ -33,6 +35,33 @@ void pane_push(struct pane *p, const void *row)
 {
 	p->rows = xgrow(p->rows, &p->caprows, p->nrows + 1, sizeof(*p->rows));
 	p->rows[p->nrows++] = row;
+}
+
+void pane_push_worst_first(struct pane *p, const struct model *m, size_t n,
+			   const void *(*get)(const struct model *m, size_t i, enum model_severity *sev))
+{
+	if (!n)
+		return;
+	/* Bad rows go straight to the view; warnings fill `later` from the front and healthy
+	 * rows from the back, so both keep their order when copied after. */
+	const void **later = xcalloc(n, sizeof(*later));
+	size_t nwarn = 0, nok = 0;
+	p->rows = xgrow(p->rows, &p->caprows, p->nrows + n, sizeof(*p->rows));
+	for (size_t i = 0; i < n; i++) {
+		enum model_severity sev;
+		const void *row = get(m, i, &sev);
+		if (sev == SEV_BAD)
+			p->rows[p->nrows++] = row;
+		else if (sev == SEV_WARN)
+			later[nwarn++] = row;
+		else
+			later[n - ++nok] = row;
+	}
+	for (size_t i = 0; i < nwarn; i++)
+		p->rows[p->nrows++] = later[i];
+	for (size_t i = 0; i < nok; i++)
+		p->rows[p->nrows++] = later[n - 1 - i];
+	free(later);
 }
 
 void pane_set_filter(struct pane *p, const char *filter)
@@ -90,32 +119,6 @@ const char *pane_sort_name(const struct pane *p)
 									     : "default";
 }
 
-/* Seconds in an age like "3m1s", "22h", "5d", "2y"; -1 when s is not one. */
-static double pane_age_seconds(const char *s)
-{
-	double total = 0;
-	bool any = false;
-	while (*s) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		double v = 0;
-		while (isdigit((unsigned char)*s))
-			v = v * 10 + (*s++ - '0');
-		double unit;
-		switch (*s++) {
-		case 's': unit = 1; break;
-		case 'm': unit = 60; break;
-		case 'h': unit = 3600; break;
-		case 'd': unit = 86400; break;
-		case 'y': unit = 365 * 86400.0; break;
-		default: return -1;
-		}
-		total += v * unit;
-		any = true;
-	}
-	return any ? total : -1;
-}
-
 int pane_cell_compare(const char *a, const char *b)
 {
 	double aa = pane_age_seconds(a), ab = pane_age_seconds(b);
@@ -131,17 +134,32 @@ int pane_cell_compare(const char *a, const char *b)
 
 struct pane_sort_item {
 	const void *row;
-	char *cell;
+	struct pane_cached *e;
 	size_t order;
+	size_t col;
 };
 
 static int pane_sort_cmp(const void *x, const void *y)
 {
 	const struct pane_sort_item *a = x, *b = y;
-	int c = pane_cell_compare(a->cell, b->cell);
+	int c = pane_cached_compare(a->e, b->e, a->col);
 	if (c)
 		return c;
 	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Copies a cached row out, as format + sanitise would have made it. */
+static void pane_cached_copy(const struct pane *p, const struct pane_cached *e, struct pane_row *out)
+{
+	for (size_t c = 0; c < p->ops->ncolumns; c++) {
+		const char *s = pane_cached_cell(e, c);
+		size_t n = strnlen(s, PANE_CELL - 1);
+		memcpy(out->cell[c], s, n);
+		out->cell[c][n] = '\0';
+	}
+	out->sev = e->sev;
+	out->hl = e->hl;
+	out->stale_at = e->stale_at;
 }
 
 void pane_row_fill(const struct pane *p, const struct model *m, size_t i, time_t now,
@@ -150,53 +168,85 @@ void pane_row_fill(const struct pane *p, const struct model *m, size_t i, time_t
 	memset(out, 0, sizeof(*out));
 	if (i >= p->nrows)
 		return;
-	struct pane_row raw;
-	memset(&raw, 0, sizeof(raw));
-	p->ops->format(p, m, p->rows[i], now, &raw);
-	/* Cells hold names and reasons from the server: this is where they are made safe. */
-	for (size_t c = 0; c < p->ops->ncolumns; c++)
-		text_sanitize(raw.cell[c], strlen(raw.cell[c]), out->cell[c], sizeof(out->cell[c]));
-	out->sev = raw.sev;
-	out->hl = raw.hl;
+	const struct pane_cached *e = pane_cache_peek(p, p->rows[i]);
+	struct pane_cached *fresh = NULL;
+	/* Drawn later than the rebuild, an age may have ticked over: format that row again. */
+	if (!e || !pane_cached_fresh(e, now))
+		e = fresh = pane_cached_new(p, m, p->rows[i], now);
+	pane_cached_copy(p, e, out);
+	pane_cached_free(fresh);
 }
 
-static char pane_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool pane_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
-		size_t k = 0;
-		while (k < n && hay[k] && pane_lower(hay[k]) == pane_lower(needle[k]))
-			k++;
-		if (k == n)
-			return true;
-	}
-	return n == 0;
-}
-
-static bool pane_row_matches(const struct pane *p, const struct pane_row *row)
+static bool pane_row_matches(const struct pane *p, const struct pane_cached *e, const char *needle)
 {
 	if (p->filter[0] == '~') {
 		if (!p->re_valid)
 			return true; /* invalid or empty regex: filter_error says so, nothing hidden */
 		for (size_t c = 0; c < p->ops->ncolumns; c++)
-			if (regexec(&p->re, row->cell[c], 0, NULL, 0) == 0)
+			if (regexec(&p->re, pane_cached_cell(e, c), 0, NULL, 0) == 0)
 				return true;
 		return false;
 	}
-	for (size_t c = 0; c < p->ops->ncolumns; c++)
-		if (pane_contains(row->cell[c], p->filter))
-			return true;
-	return false;
+	/* Case-insensitive (ASCII) substring of one cell: the needle is lower-cased once and
+	 * looked for in the cached haystack, whose separators no needle can match
+	 * (pane_sync rejects needles with control characters: no cell has one). */
+	return strstr(e->text + e->hay, needle) != NULL;
+}
+
+/* The version of what the pane reads.  Each kind's counter only grows, so their sum moves
+ * whenever one of them does. */
+static unsigned long pane_dep_version(const struct pane *p, const struct model *m)
+{
+	unsigned d = p->ops->deps;
+	if (!d)
+		return m->version;
+	return ((d & PANE_DEP_PODS) ? m->pods_version : 0) + ((d & PANE_DEP_NODES) ? m->nodes_version : 0) +
+	       ((d & PANE_DEP_WORKLOADS) ? m->workloads_version : 0) +
+	       ((d & PANE_DEP_EVENTS) ? m->events_version : 0) +
+	       ((d & PANE_DEP_NAMESPACES) ? m->namespaces_version : 0);
+}
+
+/* Orders rows[0..n) (whose entries are e[]) by the sort column, ties in view order. */
+static void pane_sort_rows(struct pane *p, struct pane_cached **e, size_t n)
+{
+	size_t col = (size_t)p->sort_col;
+	struct pane_sort_item *items = xcalloc(n, sizeof(*items));
+	for (size_t i = 0; i < n; i++) {
+		items[i] = (struct pane_sort_item){ .row = p->rows[i], .e = e[i], .order = i, .col = col };
+		pane_cached_key(e[i], col); /* parsed once here, not in every comparison */
+	}
+	qsort(items, n, sizeof(*items), pane_sort_cmp);
+	for (size_t i = 0; i < n; i++)
+		p->rows[i] = items[i].row;
+	free(items);
+}
+
+/* Selects the object known as selkey when it is still shown (looked for first where it
+ * was), else keeps the position. */
+static void pane_reselect(struct pane *p, const char *selkey)
+{
+	size_t sel = p->sel < p->nrows ? p->sel : (p->nrows ? p->nrows - 1 : 0);
+	if (selkey[0]) {
+		char k[sizeof(p->selkey)];
+		if (sel < p->nrows)
+			p->ops->key(p->rows[sel], k, sizeof(k));
+		for (size_t i = 0; sel < p->nrows && strcmp(k, selkey) != 0 && i < p->nrows; i++) {
+			p->ops->key(p->rows[i], k, sizeof(k));
+			if (strcmp(k, selkey) == 0)
+				sel = i;
+		}
+	}
+	p->sel = sel;
+	p->selkey_valid = p->sel < p->nrows;
+	if (p->selkey_valid)
+		p->ops->key(p->rows[p->sel], p->selkey, sizeof(p->selkey));
 }
 
 bool pane_sync(struct pane *p, const struct model *m, time_t now)
 {
-	if (p->built && !p->filter_changed && p->built_version == m->version)
+	unsigned long version = pane_dep_version(p, m);
+	bool aged = p->stale_at && now >= p->stale_at;
+	if (p->built && !p->filter_changed && p->built_version == version && !aged)
 		return false;
 	/* The old rows may point at freed objects: the selection is known by its key. */
 	char selkey[sizeof(p->selkey)] = "";
@@ -206,59 +256,59 @@ bool pane_sync(struct pane *p, const struct model *m, time_t now)
 	p->now = now;
 	p->ops->collect(p, m);
 	p->total = p->nrows;
-	struct pane_sort_item *items = NULL;
-	if (p->sort_col >= 0 && (size_t)p->sort_col < p->ops->ncolumns && p->nrows > 1)
-		items = xcalloc(p->nrows, sizeof(*items));
+	bool cached = p->ops->stamp != NULL;
+	unsigned gen = cached ? pane_cache_next_gen(p) : 0;
+	struct pane_cached **entries = xcalloc(p->nrows ? p->nrows : 1, sizeof(*entries));
+	char needle[sizeof(p->filter)];
+	size_t nlen = 0;
+	bool control = false;
+	for (; nlen + 1 < sizeof(needle) && p->filter[nlen]; nlen++) {
+		char ch = p->filter[nlen];
+		needle[nlen] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+		control |= (unsigned char)ch < 0x20 && p->filter[0] != '~';
+	}
+	needle[nlen] = '\0';
 	for (size_t c = 0; c < PANE_MAX_COLS; c++)
 		p->ideal[c] = c < p->ops->ncolumns ? (int)text_width(p->ops->columns[c].title) : 0;
+	p->stale_at = 0;
+	p->nbad = p->nwarn = 0;
 	size_t out = 0;
 	for (size_t i = 0; i < p->nrows; i++) {
-		struct pane_row row;
-		pane_row_fill(p, m, i, now, &row);
-		if (p->filter[0] && !pane_row_matches(p, &row))
+		struct pane_cached *e;
+		if (cached) {
+			e = pane_cache_get(p, m, p->rows[i], now, gen);
+			/* Hidden rows count too: an age ticking over may make one match. */
+			if (e->stale_at && (!p->stale_at || e->stale_at < p->stale_at))
+				p->stale_at = e->stale_at;
+		} else {
+			e = pane_cached_new(p, m, p->rows[i], now);
+		}
+		if (p->filter[0] && (control || !pane_row_matches(p, e, needle))) {
+			if (!cached)
+				pane_cached_free(e);
 			continue;
-		for (size_t c = 0; c < p->ops->ncolumns; c++) {
-			int w = (int)text_width(row.cell[c]);
-			if (w > PANE_IDEAL_MAX)
-				w = PANE_IDEAL_MAX;
-			if (w > p->ideal[c])
-				p->ideal[c] = w;
 		}
-		if (items) {
-			items[out].row = p->rows[i];
-			items[out].cell = xstrdup(row.cell[p->sort_col]);
-			items[out].order = out;
-		}
+		for (size_t c = 0; c < p->ops->ncolumns; c++)
+			if (e->width[c] > p->ideal[c])
+				p->ideal[c] = e->width[c];
+		p->nbad += e->sev == SEV_BAD;
+		p->nwarn += e->sev == SEV_WARN;
+		entries[out] = e;
 		p->rows[out++] = p->rows[i];
 	}
 	p->nrows = out;
-	if (items) {
-		qsort(items, out, sizeof(*items), pane_sort_cmp);
-		for (size_t i = 0; i < out; i++) {
-			p->rows[i] = items[i].row;
-			free(items[i].cell);
-		}
-		free(items);
-	}
+	if (p->sort_col >= 0 && (size_t)p->sort_col < p->ops->ncolumns && p->nrows > 1)
+		pane_sort_rows(p, entries, p->nrows);
+	if (cached)
+		pane_cache_sweep(p, gen, p->total);
+	else
+		for (size_t i = 0; i < out; i++)
+			pane_cached_free(entries[i]);
+	free(entries);
 	p->built = true;
 	p->filter_changed = false;
-	p->built_version = m->version;
-	/* Keep the same object selected when it is still shown. */
-	size_t sel = p->sel < p->nrows ? p->sel : (p->nrows ? p->nrows - 1 : 0);
-	if (selkey[0]) {
-		for (size_t i = 0; i < p->nrows; i++) {
-			char k[sizeof(p->selkey)];
-			p->ops->key(p->rows[i], k, sizeof(k));
-			if (strcmp(k, selkey) == 0) {
-				sel = i;
-				break;
-			}
-		}
-	}
-	p->sel = sel;
-	p->selkey_valid = p->sel < p->nrows;
-	if (p->selkey_valid)
-		p->ops->key(p->rows[p->sel], p->selkey, sizeof(p->selkey));
+	p->built_version = version;
+	pane_reselect(p, selkey);
 	return true;
 }
 

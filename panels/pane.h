@@ -13,9 +13,22 @@
  * any cell, or with a leading '~' a POSIX extended regex (case-insensitive) matched
  * against each cell; an invalid regex filters nothing and sets filter_error.
  *
- * Contract: view rows point into the model and are valid only while model->version
- * equals pane->built_version; pane_sync() must be called before reading rows or moving
- * the selection after the model may have changed.  No curses here.
+ * Rebuilds: a pane whose ops name the model kinds it reads (ops->deps) rebuilds its view
+ * only when one of those kinds changed (or the filter, the sort, or a cached time-dependent
+ * cell such as an age); without deps, on any change of the model.
+ *
+ * Row cache: a pane whose ops give each row a stamp (ops->stamp: the model's per-object
+ * change stamp) keeps every row's sanitised cells, their widths and a lower-case copy for
+ * the filter, keyed by that stamp, and formats a row again only when its object changed
+ * (new stamp) or a time-dependent cell would now read differently (pane_row.stale_at, set
+ * by format).  A filter keystroke is then a scan of cached strings.  Keyed by stamp, never
+ * by pointer: the model hands out a new stamp on every change, so freed and reused memory
+ * can never be mistaken for the object it held before.
+ *
+ * Contract: view rows point into the model and are valid only until the next change of a
+ * kind the pane depends on (ops->deps, or any kind without deps: the model's own pointer
+ * contract); pane_sync() must be called before reading rows or moving the selection after
+ * the model may have changed.  No curses here.
  */
 #include "core/model.h"
 
@@ -37,6 +50,15 @@ struct pane_row {
 	char cell[PANE_MAX_COLS][PANE_CELL];
 	enum model_severity sev;
 	unsigned hl;    /* bit c set: cell c stands out (a restart count that climbs) */
+	time_t stale_at; /* set by format (pane_row_expires): the first time any cell or hl may
+			  * read differently although the object did not change (an age
+			  * ticking over); 0: never.  Required of panes with ops->stamp. */
+};
+
+/* Model kinds a pane reads (pane_ops.deps). */
+enum {
+	PANE_DEP_PODS = 1, PANE_DEP_NODES = 2, PANE_DEP_WORKLOADS = 4, PANE_DEP_EVENTS = 8,
+	PANE_DEP_NAMESPACES = 16,
 };
 
 struct pane;
@@ -55,6 +77,19 @@ struct pane_ops {
 	void (*key)(const void *row, char *out, size_t cap);
 	/* Frees p->priv (pane-private state such as restart history); NULL when unused. */
 	void (*destroy)(struct pane *p);
+	/* Optional (0: every change of the model): the PANE_DEP_* kinds collect and format
+	 * read.  The view is rebuilt only when one of them changed, so rows may point only
+	 * into these kinds. */
+	unsigned deps;
+	/* Optional: the stamp of a row's object (struct model_pod.stamp...): a value that is
+	 * new whenever anything format reads for that row changed, other than the time.
+	 * Turns the row cache on (see the top); format must then set pane_row.stale_at. */
+	unsigned long (*stamp)(const void *row);
+	/* Optional, with stamp: called in pane_sync once for each row whose stamp the pane
+	 * has not seen, before that row is formatted (p->now is the rebuild's time): where a
+	 * pane follows changes, like the pods pane's restart history.  Must tolerate being
+	 * called again with the same stamp. */
+	void (*observe)(struct pane *p, const void *row);
 };
 
 struct pane {
@@ -62,6 +97,7 @@ struct pane {
 	const void **rows;      /* the view */
 	size_t nrows, caprows;
 	size_t total;           /* objects before filtering */
+	size_t nbad, nwarn;     /* rows of the view with SEV_BAD / SEV_WARN, as of the last rebuild */
 	size_t sel, top;        /* selected row, first row on screen */
 	char selkey[600];       /* key of the selected object, valid when selkey_valid */
 	bool selkey_valid;
@@ -74,8 +110,10 @@ struct pane {
 	time_t now;             /* time of the current rebuild, for collect() */
 	void *priv;             /* pane-private state, freed by ops->destroy */
 	int ideal[PANE_MAX_COLS];  /* widest cell per column (capped), from the last rebuild */
-	unsigned long built_version;
+	unsigned long built_version; /* the dependency version (pane_sync) the view was built at */
 	bool built, filter_changed;
+	void *cache;            /* the row cache (panels/pane.c); NULL without ops->stamp */
+	time_t stale_at;        /* earliest stale_at of the rows seen by the last rebuild; 0: none */
 };
 
 extern const struct pane_ops pane_pods_ops;
@@ -87,8 +125,14 @@ void pane_init(struct pane *p, const struct pane_ops *ops);
 void pane_free(struct pane *p);
 /* For collect(): appends one object to the view. */
 void pane_push(struct pane *p, const void *row);
+/* For collect(): appends objects 0..n-1, get(m, i, &sev) returning each with its severity,
+ * worst first (SEV_BAD, SEV_WARN, SEV_OK), in their order within a severity: one pass,
+ * one severity test per object. */
+void pane_push_worst_first(struct pane *p, const struct model *m, size_t n,
+			   const void *(*get)(const struct model *m, size_t i, enum model_severity *sev));
 
-/* Rebuilds the view if the model or filter changed, keeping the selected object selected.
+/* Rebuilds the view if a kind the pane reads, the filter or the sort changed, or (with the
+ * row cache) a cached cell went stale at `now`, keeping the selected object selected.
  * Returns true when it rebuilt. */
 bool pane_sync(struct pane *p, const struct model *m, time_t now);
 void pane_set_filter(struct pane *p, const char *filter);
@@ -103,7 +147,7 @@ const char *pane_sort_name(const struct pane *p);
  * "3 (2m ago)" by 3, "1/2" by 1), otherwise case-insensitive text. */
 int pane_cell_compare(const char *a, const char *b);
 
-/* Row i of the view, formatted and sanitised. */
+/* Row i of the view, formatted and sanitised (from the row cache when it is fresh at now). */
 void pane_row_fill(const struct pane *p, const struct model *m, size_t i, time_t now,
 		   struct pane_row *out);
 
@@ -114,6 +158,10 @@ void pane_layout(const struct pane *p, int width, int widths[PANE_MAX_COLS]);
  * `width` columns of UTF-8 text. */
 void pane_format_line(const struct pane *p, const struct pane_row *row, const int *widths,
 		      int width, char *out, size_t cap);
+
+/* For format(): records that the row reads differently from time t on (0: never);
+ * keeps the earliest. */
+void pane_row_expires(struct pane_row *row, time_t t);
 
 /* Selection movement, clamped to the view; page = visible rows. */
 void pane_move(struct pane *p, long delta);

@@ -3,6 +3,7 @@
 
 #include "core/xalloc.h"
 #include "kube/informer.h"
+#include "panels/drift.h"
 #include "ssh/hosts.h"
 #include "tui/app.h"
 #include "tui/text.h"
@@ -185,9 +186,15 @@ struct timeline_console {
 	struct pane pane;
 	long long timer;
 	bool shown;           /* the console shows the timeline view */
-	unsigned long observed_version;
+	unsigned long observed_version[DRIFT_MAX_SIDES]; /* per context (panels/drift order) */
 	char last_error[600];  /* the last write/read error, shown in the view's title */
 };
+
+static void timeline_console_forget_versions(struct timeline_console *tc)
+{
+	for (size_t i = 0; i < DRIFT_MAX_SIDES; i++)
+		tc->observed_version[i] = (unsigned long)-1;
+}
 
 static const char *timeline_ctx_name(const struct app *app)
 {
@@ -300,6 +307,60 @@ static void timeline_observe_hosts(struct app *app, struct timeline_console *tc,
 	}
 }
 
+/* Helm releases (kube/helm via panels/drift): failed or pending-* and back. */
+static void timeline_observe_helm(struct timeline_console *tc, const char *ctx, const struct helm_list *h,
+				  long long now)
+{
+	for (size_t i = 0; h && i < h->n; i++) {
+		const struct helm_release *r = &h->v[i];
+		char obj[600], text[900], err[400];
+		snprintf(obj, sizeof(obj), "helm/%s/%s", r->ns, r->name);
+		if (r->flagged)
+			snprintf(text, sizeof(text), "Helm release %s/%s revision %d is %s", r->ns, r->name, r->version,
+				 r->status);
+		else
+			snprintf(text, sizeof(text), "Helm release %s/%s recovered: revision %d is %s", r->ns, r->name,
+				 r->version, r->status);
+		timeline_console_note_error(tc, timeline_observe_state(&tc->tl, ctx, obj, r->flagged ? r->status : "",
+								       text, now, err, sizeof(err)), err);
+	}
+}
+
+/* Context i (panels/drift: 0 the connected one, then every further --context): its
+ * connection lost and regained, its model's transitions once in sync, its Helm releases. */
+static void timeline_observe_context(struct app *app, struct timeline_console *tc, size_t i, long long now)
+{
+	struct drift_context dcx;
+	if (!drift_console_context(app, i, &dcx) || !dcx.model)
+		return;
+	const char *ctx = i == 0 ? timeline_ctx_name(app) : dcx.name;
+	char err[400] = "", obj[300];
+	int rc = 0;
+	struct informer *pods = app->informers[KUBE_PODS];
+	bool known = i > 0 || pods;
+	bool live = i == 0 ? pods && informer_state(pods) == INFORMER_WATCHING : dcx.synced && !dcx.lost;
+	snprintf(obj, sizeof(obj), "connection/%s", ctx);
+	if (known && dcx.lost) {
+		char text[900];
+		snprintf(text, sizeof(text), "Connection to %s lost%s%.700s", ctx, dcx.lost_why[0] ? ": " : "",
+			 dcx.lost_why);
+		rc = timeline_observe_state(&tc->tl, ctx, obj, "lost", text, now, err, sizeof(err));
+	} else if (known && live) {
+		char text[400];
+		snprintf(text, sizeof(text), "Connection to %s regained", ctx);
+		rc = timeline_observe_state(&tc->tl, ctx, obj, "", text, now, err, sizeof(err));
+	}
+	timeline_console_note_error(tc, rc, err);
+	bool synced = i == 0 ? timeline_sources_synced(app) : dcx.synced;
+	unsigned long *seen = &tc->observed_version[i];
+	if (*seen != dcx.model->version && synced) {
+		rc = timeline_observe_model(&tc->tl, dcx.model, ctx, now, err, sizeof(err));
+		timeline_console_note_error(tc, rc, err);
+		*seen = dcx.model->version;
+	}
+	timeline_observe_helm(tc, ctx, dcx.helm, now);
+}
+
 static long timeline_console_tick(struct loop *loop, long long id, void *ud)
 {
 	(void)loop;
@@ -310,35 +371,18 @@ static long timeline_console_tick(struct loop *loop, long long id, void *ud)
 		return LOOP_TIMER_STOP;
 	long long now = (long long)time(NULL);
 	char err[400] = "";
-	const char *ctx = timeline_ctx_name(app);
 	/* Another warroom started or ended an incident, or midnight began a new day. */
 	int rc = timeline_follow(&tc->tl, now, err, sizeof(err));
 	timeline_console_note_error(tc, rc, err);
 	if (rc > 0)
-		tc->observed_version = (unsigned long)-1;  /* compare the model with the new file */
+		timeline_console_forget_versions(tc);  /* compare the models with the new file */
 	rc = timeline_ingest_audit(&tc->tl, err, sizeof(err));
 	timeline_console_note_error(tc, rc, err);
-	struct informer *pods = app->informers[KUBE_PODS];
-	if (pods) {
-		enum informer_state st = informer_state(pods);
-		char obj[300];
-		snprintf(obj, sizeof(obj), "connection/%s", ctx);
-		if (st == INFORMER_RECONNECTING || st == INFORMER_ERROR) {
-			rc = timeline_observe_state(&tc->tl, ctx, obj, "lost", NULL, now, err, sizeof(err));
-		} else if (st == INFORMER_WATCHING) {
-			char text[400];
-			snprintf(text, sizeof(text), "Connection to %s regained", ctx);
-			rc = timeline_observe_state(&tc->tl, ctx, obj, "", text, now, err, sizeof(err));
-		}
-		timeline_console_note_error(tc, rc, err);
-	}
-	if (tc->observed_version != app->model.version && timeline_sources_synced(app)) {
-		rc = timeline_observe_model(&tc->tl, &app->model, ctx, now, err, sizeof(err));
-		timeline_console_note_error(tc, rc, err);
-		tc->observed_version = app->model.version;
-	}
+	size_t nctx = drift_console_ncontexts(app);
+	for (size_t i = 0; i < nctx && i < DRIFT_MAX_SIDES; i++)
+		timeline_observe_context(app, tc, i, now);
 	if (app->matrix)
-		timeline_observe_matrix(app, tc, ctx, now);
+		timeline_observe_matrix(app, tc, timeline_ctx_name(app), now);
 	if (app->hosts)
 		timeline_observe_hosts(app, tc, now);
 	return 1000;
@@ -359,8 +403,11 @@ int timeline_console_start(struct app *app, char *err, size_t cap)
 	}
 	pane_init(&tc->pane, &pane_timeline_ops);
 	timeline_pane_attach(&tc->pane, &tc->tl);
-	tc->observed_version = (unsigned long)-1;
+	timeline_console_forget_versions(tc);
 	app->timeline = tc;
+	/* The other contexts and the Helm releases are followed from start-up, not only
+	 * once the drift view opens: their changes belong in the timeline. */
+	drift_console_follow(app);
 	tc->timer = loop_add_timer(app->loop, 200, timeline_console_tick, app);
 	return 0;
 }

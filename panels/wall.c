@@ -81,6 +81,7 @@ bool wall_host_problem(const struct host_status *st, struct wall_problem *out)
 		return false;
 	}
 	out->sev = SEV_BAD;
+	out->changes_at = 0;
 	text_sanitize(raw, strlen(raw), out->text, sizeof(out->text));
 	return true;
 }
@@ -200,12 +201,13 @@ size_t wall_big_render(const char *word, bool utf8, char rows[WALL_BIG_ROWS][WAL
 }
 
 static void wall_problem_add(struct wall_problem *out, size_t max, size_t *n, size_t *total,
-			     enum model_severity sev, const char *raw)
+			     enum model_severity sev, const char *raw, time_t changes_at)
 {
 	(*total)++;
 	if (*n >= max)
 		return;
 	out[*n].sev = sev;
+	out[*n].changes_at = changes_at;
 	text_sanitize(raw, strlen(raw), out[*n].text, sizeof(out[*n].text));
 	(*n)++;
 }
@@ -222,7 +224,7 @@ size_t wall_problems(const struct model *m, time_t now, struct wall_problem *out
 			if ((int)model_node_severity(nd) != sev)
 				continue;
 			snprintf(raw, sizeof(raw), "node %.200s %.63s", nd->name, nd->status);
-			wall_problem_add(out, max, &n, total, (enum model_severity)sev, raw);
+			wall_problem_add(out, max, &n, total, (enum model_severity)sev, raw, 0);
 		}
 		for (size_t i = 0; i < m->nworkloads; i++) {
 			const struct model_workload *w = m->workloads[i];
@@ -230,7 +232,7 @@ size_t wall_problems(const struct model *m, time_t now, struct wall_problem *out
 				continue;
 			snprintf(raw, sizeof(raw), "%s %.100s/%.200s %d/%d ready",
 				 w->kind == MODEL_DEPLOYMENT ? "deploy" : "sts", w->ns, w->name, w->ready, w->desired);
-			wall_problem_add(out, max, &n, total, (enum model_severity)sev, raw);
+			wall_problem_add(out, max, &n, total, (enum model_severity)sev, raw, 0);
 		}
 		for (size_t i = 0; i < m->npods; i++) {
 			const struct model_pod *p = m->pods[i];
@@ -239,7 +241,8 @@ size_t wall_problems(const struct model *m, time_t now, struct wall_problem *out
 			model_format_age(p->created, now, age, sizeof(age));
 			snprintf(raw, sizeof(raw), "pod %.100s/%.200s %.63s %d/%d restarts %d age %s", p->ns, p->name,
 				 p->status, p->ready, p->total, p->restarts, age);
-			wall_problem_add(out, max, &n, total, (enum model_severity)sev, raw);
+			wall_problem_add(out, max, &n, total, (enum model_severity)sev, raw,
+					 model_age_changes_at(p->created, now));
 		}
 	}
 	return n;

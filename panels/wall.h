@@ -84,10 +84,12 @@ size_t wall_big_render(const char *word, bool utf8, char rows[WALL_BIG_ROWS][WAL
 struct wall_problem {
 	enum model_severity sev;
 	char text[WALL_LINE_BYTES];
+	time_t changes_at;   /* when the text changes with time alone (a pod's age); 0: never */
 };
 /* Fills at most max problems of m (nodes not ready, workloads below desired, unhealthy
  * pods), worst first, then by kind and name; returns how many (the total is in *total,
- * which may exceed max). */
+ * which may exceed max).  A pod's line shows its age: its changes_at says when that
+ * text next changes (model_age_changes_at), so the wall can sleep until then. */
 size_t wall_problems(const struct model *m, time_t now, struct wall_problem *out, size_t max, size_t *total);
 
 /* "HH:MM" (local time) of t into out. */

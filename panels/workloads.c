@@ -19,13 +19,15 @@ static const struct pane_column workloads_columns[] = {
 	[WL_IMAGES] = { "IMAGES", 20, 2 },
 };
 
+static const void *workloads_get(const struct model *m, size_t i, enum model_severity *sev)
+{
+	*sev = model_workload_severity(m->workloads[i]);
+	return m->workloads[i];
+}
+
 static void workloads_collect(struct pane *p, const struct model *m)
 {
-	static const enum model_severity order[] = { SEV_BAD, SEV_WARN, SEV_OK };
-	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
-		for (size_t i = 0; i < m->nworkloads; i++)
-			if (model_workload_severity(m->workloads[i]) == order[k])
-				pane_push(p, m->workloads[i]);
+	pane_push_worst_first(p, m, m->nworkloads, workloads_get);
 }
 
 static void workloads_format(const struct pane *p, const struct model *m, const void *row, time_t now,
@@ -41,10 +43,16 @@ static void workloads_format(const struct pane *p, const struct model *m, const 
 	snprintf(out->cell[WL_UPTODATE], PANE_CELL, "%d", w->updated);
 	snprintf(out->cell[WL_AVAILABLE], PANE_CELL, "%d", w->available);
 	model_format_age(w->created, now, out->cell[WL_AGE], PANE_CELL);
+	pane_row_expires(out, model_age_changes_at(w->created, now));
 	snprintf(out->cell[WL_IMAGES], PANE_CELL, "%s", w->images && w->images[0] ? w->images : "<none>");
 	out->sev = model_workload_severity(w);
 	if (w->ready < w->desired)
 		out->hl |= 1u << WL_READY;
+}
+
+static unsigned long workloads_stamp(const void *row)
+{
+	return ((const struct model_workload *)row)->stamp;
 }
 
 static void workloads_key(const void *row, char *out, size_t cap)
@@ -61,4 +69,6 @@ const struct pane_ops pane_workloads_ops = {
 	.collect = workloads_collect,
 	.format = workloads_format,
 	.key = workloads_key,
+	.deps = PANE_DEP_WORKLOADS,
+	.stamp = workloads_stamp,
 };

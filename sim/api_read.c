@@ -5,6 +5,10 @@
  * next page starts after it.  Pages are read from the current store (there is no MVCC
  * snapshot), which is what a watch-backed cache serves too; each page reports the rv of
  * the first one.
+ *
+ * A JSON list is written by concatenating the store's cached text of each item
+ * (store_json) inside the envelope, byte for byte what dumping the assembled document
+ * gave, without a tree or a serialisation per request; a Table is still built as a tree.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +147,94 @@ static bool api_after(const json_t *o, const struct api_cont *c)
 	return d > 0 || (d == 0 && strcmp(sim_obj_name(o), c->name) > 0);
 }
 
+/* First index of the (namespace, name)-sorted objs after the continue position: later
+ * pages of a big list skip the items before it without looking at each. */
+static size_t api_cont_start(json_t **objs, size_t n, const struct api_cont *c)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (api_after(objs[mid], c))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* What a list request selects, read once before the store is locked. */
+struct api_list_sel {
+	long limit;
+	struct api_cont cont;
+	struct sim_labelsel *ls;
+	struct sim_fieldsel *fs;
+};
+
+/* The matching items of one page: borrowed objects in `items` (a Table needs them) or
+ * their cached JSON joined by commas in `text`, both under the store lock. */
+struct api_page {
+	json_t *items;
+	struct api_buf text;
+	json_int_t rv, remaining;
+	char *next;
+};
+
+static void api_list_collect(struct sim_store *st, const struct api_target *t,
+			     const struct api_list_sel *sel, struct api_page *pg)
+{
+	size_t count = 0;
+	json_t *last = NULL;
+	store_lock(st);
+	pg->rv = sel->cont.ns ? sel->cont.rv : (json_int_t)store_rv(st);
+	json_t **objs;
+	size_t n = store_list(st, t->r->id, t->ns, &objs);
+	for (size_t i = sel->cont.ns ? api_cont_start(objs, n, &sel->cont) : 0; i < n; i++) {
+		json_t *o = objs[i];
+		if (!sim_labelsel_match(sel->ls, json_object_get(json_object_get(o, "metadata"),
+								"labels")) ||
+		    !sim_fieldsel_match(sel->fs, o))
+			continue;
+		if (sel->limit > 0 && count >= (size_t)sel->limit) {
+			pg->remaining++;
+			continue;
+		}
+		if (pg->items) {
+			json_array_append(pg->items, o); /* immutable: safe after unlocking */
+		} else {
+			size_t len;
+			const char *text = store_json(st, o, &len);
+			if (count)
+				api_buf_add(&pg->text, ",", 1);
+			api_buf_add(&pg->text, text, len);
+		}
+		count++;
+		last = o;
+	}
+	free(objs);
+	pg->next = pg->remaining && last ? api_cont_encode(pg->rv, last) : NULL;
+	store_unlock(st);
+}
+
+/* Writes {"kind":..,"apiVersion":..,"metadata":{..},"items":[TEXT]} and a newline, as
+ * dumping the document with its items would. */
+static void api_reply_list_text(struct api_resp *rs, const struct sim_resource_info *r,
+				 struct api_page *pg)
+{
+	char *kind = xasprintf("%sList", r->kind);
+	json_t *doc = json_pack("{s:s, s:s, s:{}}", "kind", kind, "apiVersion",
+				sim_resource_api_version(r), "metadata");
+	free(kind);
+	api_set_list_meta(doc, pg->rv, pg->next, pg->remaining);
+	api_reply_json(rs, 200, doc);
+	/* The envelope ends in "}\n": reopen it for the items. */
+	rs->body.len -= 2;
+	static const char items_open[] = ",\"items\":[", items_close[] = "]}\n";
+	api_buf_add(&rs->body, items_open, sizeof(items_open) - 1);
+	if (pg->text.len)
+		api_buf_add(&rs->body, pg->text.p, pg->text.len);
+	api_buf_add(&rs->body, items_close, sizeof(items_close) - 1);
+}
+
 void api_read_list(const struct api_req *rq, const struct api_target *t, struct api_resp *rs)
 {
 	char err[256] = "";
@@ -150,78 +242,49 @@ void api_read_list(const struct api_req *rq, const struct api_target *t, struct 
 	const char *incl = table ? api_include_object(rq, rs) : "Metadata";
 	if (!incl)
 		return;
-	long limit = 0;
+	struct api_list_sel sel = {0};
 	const char *lv = api_query_get(rq, "limit");
-	if (lv && *lv && !api_parse_long(lv, &limit)) {
+	if (lv && *lv && !api_parse_long(lv, &sel.limit)) {
 		api_reply_status(rs, 400, "BadRequest", "limit: expected a non-negative integer",
 				 NULL);
 		return;
 	}
-	struct api_cont cont = {0};
 	const char *cv = api_query_get(rq, "continue");
-	if (cv && *cv && !api_cont_decode(cv, &cont)) {
+	if (cv && *cv && !api_cont_decode(cv, &sel.cont)) {
 		api_reply_status(rs, 400, "BadRequest",
 				 "continue key is not valid: not a token this server issued", NULL);
 		return;
 	}
-	struct sim_labelsel *ls = sim_labelsel_parse(api_query_get(rq, "labelSelector"), err,
-						     sizeof(err));
-	struct sim_fieldsel *fs =
-		ls ? sim_fieldsel_parse(t->r, api_query_get(rq, "fieldSelector"), err, sizeof(err))
-		   : NULL;
-	if (!ls || !fs) {
+	sel.ls = sim_labelsel_parse(api_query_get(rq, "labelSelector"), err, sizeof(err));
+	sel.fs = sel.ls ? sim_fieldsel_parse(t->r, api_query_get(rq, "fieldSelector"), err,
+					     sizeof(err))
+			: NULL;
+	if (!sel.ls || !sel.fs) {
 		api_reply_status(rs, 400, "BadRequest", err[0] ? err : "invalid selector", NULL);
-		if (ls)
-			sim_labelsel_free(ls);
-		free(cont.ns);
-		free(cont.name);
+		if (sel.ls)
+			sim_labelsel_free(sel.ls);
+		free(sel.cont.ns);
+		free(sel.cont.name);
 		return;
 	}
 
-	json_t *items = json_array();
-	json_int_t remaining = 0;
-	json_t *last = NULL;
-	struct sim_store *st = rq->sim->store;
-	store_lock(st);
-	json_int_t rv = cont.ns ? cont.rv : (json_int_t)store_rv(st);
-	json_t **objs;
-	size_t n = store_list(st, t->r->id, t->ns, &objs);
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = objs[i];
-		if (cont.ns && !api_after(o, &cont))
-			continue;
-		if (!sim_labelsel_match(ls, json_object_get(json_object_get(o, "metadata"),
-							    "labels")) ||
-		    !sim_fieldsel_match(fs, o))
-			continue;
-		if (limit > 0 && json_array_size(items) >= (size_t)limit) {
-			remaining++;
-			continue;
-		}
-		json_array_append(items, o); /* immutable: safe to use after unlocking */
-		last = o;
-	}
-	free(objs);
-	char *next = remaining && last ? api_cont_encode(rv, last) : NULL;
-	store_unlock(st);
-	sim_labelsel_free(ls);
-	sim_fieldsel_free(fs);
-	free(cont.ns);
-	free(cont.name);
+	struct api_page pg = {.items = table ? json_array() : NULL};
+	api_list_collect(rq->sim->store, t, &sel, &pg);
+	sim_labelsel_free(sel.ls);
+	sim_fieldsel_free(sel.fs);
+	free(sel.cont.ns);
+	free(sel.cont.name);
 
-	json_t *doc;
 	if (table) {
-		doc = sim_table_build(t->r, items, true, incl, time(NULL));
-		json_decref(items);
+		json_t *doc = sim_table_build(t->r, pg.items, true, incl, time(NULL));
+		json_decref(pg.items);
+		api_set_list_meta(doc, pg.rv, pg.next, pg.remaining);
+		api_reply_json(rs, 200, doc);
 	} else {
-		char *kind = xasprintf("%sList", t->r->kind);
-		doc = json_pack("{s:s, s:s, s:{}, s:o}", "kind", kind, "apiVersion",
-				sim_resource_api_version(t->r), "metadata", "items", items);
-		free(kind);
+		api_reply_list_text(rs, t->r, &pg);
 	}
-	api_set_list_meta(doc, rv, next, remaining);
-	free(next);
-	api_reply_json(rs, 200, doc);
+	free(pg.next);
+	free(pg.text.p);
 }
 
 void api_read_get(const struct api_req *rq, const struct api_target *t, struct api_resp *rs)

@@ -4,7 +4,11 @@
  * hash, so get/put are O(1)); a sorted array of borrowed pointers serves listings and is
  * rebuilt lazily (O(n log n)) the first time a listing follows a change, so loading
  * 10,000 objects and listing them is never quadratic.  Watch history is a ring of events
- * holding references to the (immutable) objects.
+ * holding references to the (immutable) objects.  Because stored objects never change,
+ * their compact JSON is cached (store_json) in an open-addressing table keyed by the
+ * object's address; every path that takes an object out of the index (replacement,
+ * deletion, store_free) drops its entry first, so a freed and reused address is never
+ * found with stale text.
  */
 #include "sim/store.h"
 
@@ -23,6 +27,13 @@ struct store_table {
 	bool dirty;        /* sorted is stale */
 };
 
+/* One cached text; obj NULL marks an empty slot. */
+struct store_text {
+	const json_t *obj;
+	char *text;
+	size_t len;
+};
+
 struct sim_store {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -34,6 +45,8 @@ struct sim_store {
 	size_t ring_cap, ring_head, ring_len;
 	uint64_t hist_floor;
 	uint64_t uid_state;
+	struct store_text *texts; /* power-of-two capacity, at most 3/4 full */
+	size_t ntexts, texts_cap;
 };
 
 struct sim_store *store_new(size_t history_cap)
@@ -64,6 +77,9 @@ void store_free(struct sim_store *s)
 	for (size_t i = 0; i < s->ring_len; i++)
 		json_decref(s->ring[(s->ring_head + i) % s->ring_cap].obj);
 	free(s->ring);
+	for (size_t i = 0; i < s->texts_cap; i++)
+		free(s->texts[i].text);
+	free(s->texts);
 	for (int i = 0; i < SIM_RES_COUNT; i++) {
 		json_decref(s->tab[i].index);
 		free(s->tab[i].sorted);
@@ -168,6 +184,89 @@ static void store_record(struct sim_store *s, enum sim_res res, enum sim_event_t
 	pthread_cond_broadcast(&s->cv);
 }
 
+/* Home slot of an address (Fibonacci hashing; the low bits of heap pointers are zero). */
+static size_t store_text_home(const struct sim_store *s, const json_t *obj)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)obj >> 4) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (s->texts_cap - 1);
+}
+
+/* The slot holding obj, or the empty slot where it would go. */
+static size_t store_text_slot(const struct sim_store *s, const json_t *obj)
+{
+	size_t mask = s->texts_cap - 1, i = store_text_home(s, obj);
+	while (s->texts[i].obj && s->texts[i].obj != obj)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void store_text_grow(struct sim_store *s)
+{
+	struct store_text *old = s->texts;
+	size_t oldcap = s->texts_cap;
+	s->texts_cap = oldcap ? oldcap * 2 : 1024;
+	s->texts = xcalloc(s->texts_cap, sizeof(*s->texts));
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].obj)
+			s->texts[store_text_slot(s, old[i].obj)] = old[i];
+	free(old);
+}
+
+/* Forgets obj's text (it is leaving the index).  Linear probing's backward-shift
+ * deletion: later entries of the same run move up so lookups never stop early. */
+static void store_text_drop(struct sim_store *s, const json_t *obj)
+{
+	if (!s->ntexts)
+		return;
+	size_t mask = s->texts_cap - 1, i = store_text_slot(s, obj);
+	if (!s->texts[i].obj)
+		return;
+	free(s->texts[i].text);
+	s->ntexts--;
+	for (size_t j = (i + 1) & mask; s->texts[j].obj; j = (j + 1) & mask) {
+		size_t home = store_text_home(s, s->texts[j].obj);
+		/* Entry j may fill the hole at i unless its home lies cyclically in (i, j]. */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (stays)
+			continue;
+		s->texts[i] = s->texts[j];
+		i = j;
+	}
+	s->texts[i] = (struct store_text){0};
+}
+
+struct store_dump {
+	char *p;
+	size_t len, cap;
+};
+
+static int store_dump_cb(const char *buf, size_t size, void *data)
+{
+	struct store_dump *d = data;
+	d->p = xgrow(d->p, &d->cap, d->len + size + 1, 1);
+	memcpy(d->p + d->len, buf, size);
+	d->len += size;
+	d->p[d->len] = '\0';
+	return 0;
+}
+
+const char *store_json(struct sim_store *s, const json_t *obj, size_t *len)
+{
+	if ((s->ntexts + 1) * 4 > s->texts_cap * 3)
+		store_text_grow(s);
+	struct store_text *t = &s->texts[store_text_slot(s, obj)];
+	if (!t->obj) {
+		struct store_dump d = {0};
+		json_dump_callback(obj, store_dump_cb, &d, JSON_COMPACT);
+		t->obj = obj;
+		t->text = d.p ? d.p : xstrdup("");
+		t->len = d.len;
+		s->ntexts++;
+	}
+	*len = t->len;
+	return t->text;
+}
+
 static int store_cmp_objs(const void *a, const void *b)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -234,6 +333,8 @@ json_t *store_put(struct sim_store *s, enum sim_res res, json_t *obj)
 	store_set_rv(obj, s->rv);
 	if (old && !t->dirty)
 		store_sorted_replace(t, old, obj);
+	if (old)
+		store_text_drop(s, old);
 	/* set_new drops the old object's reference; readers that kept one increfed it. */
 	json_object_set_new_nocheck(t->index, key, obj);
 	free(key);
@@ -252,6 +353,7 @@ int store_delete(struct sim_store *s, enum sim_res res, const char *ns, const ch
 	}
 	/* The DELETED event carries the last state, stamped with the deletion's rv. */
 	json_t *last = json_deep_copy(old);
+	store_text_drop(s, old);
 	json_object_del(t->index, key);
 	free(key);
 	t->dirty = true;

@@ -65,6 +65,13 @@ size_t store_count(struct sim_store *s, enum sim_res res, const char *ns);
  * (before unlocking if the references are not increfed). */
 size_t store_list(struct sim_store *s, enum sim_res res, const char *ns, json_t ***out);
 
+/* The compact JSON text of a stored object (exactly json_dumps(obj, JSON_COMPACT), no
+ * newline), made on first use and kept until the object is replaced or deleted, so list
+ * pages are built by concatenation.  obj must be an object the store holds now (from
+ * store_get or store_list); the text is borrowed, valid while the lock is held.  *len
+ * receives its length. */
+const char *store_json(struct sim_store *s, const json_t *obj, size_t *len);
+
 /* Watch history.  Copies into out[0..max) the events of res (ns NULL = all namespaces) with
  * rv > since, oldest first, each obj increfed (the caller decrefs).  Returns the count, or
  * -1 when `since` is older than the history window (the client must get 410 Gone). */

@@ -115,6 +115,7 @@ struct action_run {
 	long long start_ms, end_ms;
 	struct action_line *ring;  /* ACTIONS_MAX_LINES slots */
 	size_t first, n;
+	size_t bytes;              /* text held by the ring (ACTIONS_MAX_BYTES) */
 	char *partial[2];          /* unfinished last line per stream */
 	size_t plen[2];
 };
@@ -123,15 +124,19 @@ static void actions_push(struct action_run *r, const char *text, size_t len, boo
 {
 	if (len > ACTIONS_LINE_MAX)
 		len = ACTIONS_LINE_MAX;
-	size_t slot;
-	if (r->n < ACTIONS_MAX_LINES) {
-		slot = (r->first + r->n++) % ACTIONS_MAX_LINES;
-	} else {
-		slot = r->first;
-		free(r->ring[slot].text);
+	/* Oldest lines go first, when the ring is full by count or by bytes: a command that
+	 * prints long lines without end must not hold ACTIONS_MAX_LINES * 4 KiB. */
+	while (r->n && (r->n >= ACTIONS_MAX_LINES || r->bytes + len > ACTIONS_MAX_BYTES)) {
+		struct action_line *old = &r->ring[r->first];
+		r->bytes -= strlen(old->text);
+		free(old->text);
+		old->text = NULL;
 		r->first = (r->first + 1) % ACTIONS_MAX_LINES;
+		r->n--;
 	}
+	size_t slot = (r->first + r->n++) % ACTIONS_MAX_LINES;
 	r->ring[slot].text = xstrndup(text, len);
+	r->bytes += strlen(r->ring[slot].text); /* a NUL in the output ends the kept text */
 	r->ring[slot].err = err;
 }
 

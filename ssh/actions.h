@@ -13,7 +13,8 @@
  * single-quoted anyway.
  *
  * A run is one ssh/session with no read deadline whose output is split into lines as it
- * arrives (kept: the last ACTIONS_MAX_LINES, each cut at 4 KiB).  It ends with an exit
+ * arrives (kept: the last ACTIONS_MAX_LINES, at most ACTIONS_MAX_BYTES of text, each line
+ * cut at 4 KiB).  It ends with an exit
  * status, a named connection failure, or "cancelled" (actions_run_cancel).
  * Contract: pure planning (actions_plan) has no I/O; the run's callback fires from loop
  * callbacks only: on every new output and once more when it ends.
@@ -25,7 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum { ACTIONS_MAX_LINES = 5000, ACTIONS_LINE_MAX = 4096 };
+enum { ACTIONS_MAX_LINES = 5000, ACTIONS_LINE_MAX = 4096, ACTIONS_MAX_BYTES = 2 << 20 };
 
 struct action_plan {
 	char name[64];           /* "docker-gc", "pm2-restart", a user action's name */

@@ -6,6 +6,7 @@
 #include "core/xalloc.h"
 #include "ssh/jump.h"
 #include "ssh/ssh_config.h"
+#include "tui/text.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -275,12 +276,11 @@ static bool hosts_cmd_failed(struct host_status *st, enum check_cmd k, const str
 		return false;
 	char msg[200] = "";
 	if (r->err && r->errlen) {
-		size_t n = r->errlen < sizeof(msg) - 1 ? r->errlen : sizeof(msg) - 1;
-		memcpy(msg, r->err, n);
-		msg[n] = '\0';
-		char *nl = strchr(msg, '\n');
-		if (nl)
-			*nl = '\0';
+		/* The first line of the remote stderr, sanitised: it reaches the status line,
+		 * the timeline and the batch report. */
+		const char *nl = memchr(r->err, '\n', r->errlen);
+		size_t n = nl ? (size_t)(nl - r->err) : r->errlen;
+		text_sanitize(r->err, n, msg, sizeof(msg));
 	}
 	if (parse_err)
 		hosts_addf(st->check_errors, sizeof(st->check_errors), "%s: exit %d: %s%s%s",
@@ -289,6 +289,35 @@ static bool hosts_cmd_failed(struct host_status *st, enum check_cmd k, const str
 		hosts_addf(st->check_errors, sizeof(st->check_errors), "%s: exit %d%s%s",
 			   hosts_cmd_name[k], r->exit_status, *msg ? ": " : "", msg);
 	return parse_err != NULL;
+}
+
+/* Remote names (mounts, filesystems, pm2 processes and states) enter the model sanitised
+ * (tui/text): every consumer (hosts pane, timeline and its export, wall, audit, batch)
+ * then holds printable text, not only the ones that remember to sanitise on output.
+ * Ordinary names are unchanged, so config matches (expect_pm2, per-mount limits) still
+ * work; sanitising is idempotent, so later output sanitising changes nothing. */
+static void hosts_make_safe(char **s)
+{
+	if (!*s)
+		return;
+	size_t len = strlen(*s);
+	size_t cap = len * 3 + 1; /* worst case: every byte becomes U+FFFD */
+	char *safe = xmalloc(cap);
+	text_sanitize(*s, len, safe, cap);
+	free(*s);
+	*s = safe;
+}
+
+static void hosts_make_tables_safe(struct host_status *st)
+{
+	for (size_t i = 0; i < st->df.n; i++) {
+		hosts_make_safe(&st->df.v[i].fs);
+		hosts_make_safe(&st->df.v[i].mount);
+	}
+	for (size_t i = 0; i < st->pm2.n; i++) {
+		hosts_make_safe(&st->pm2.v[i].name);
+		hosts_make_safe(&st->pm2.v[i].status);
+	}
 }
 
 /* Takes the session's results into the status (session succeeded). */
@@ -307,6 +336,15 @@ static void hosts_take_results(struct host_entry *e)
 		const char *out = r->out ? r->out : "";
 		int rc = -1;
 		err[0] = '\0';
+		if (r->truncated) {
+			/* A check that prints megabytes is broken or hostile: its cut output
+			 * would only parse into a partial (misleading) table. */
+			hosts_addf(st->check_errors, sizeof(st->check_errors),
+				   "%s: printed more than %d MiB (stopped reading; not parsed)",
+				   hosts_cmd_name[e->cmds[i]], SSH_MAX_OUTPUT >> 20);
+			failed = true;
+			continue;
+		}
 		switch (e->cmds[i]) {
 		case CMD_DF:
 			rc = checks_parse_df(out, r->outlen, &st->df, err, sizeof(err));
@@ -328,6 +366,7 @@ static void hosts_take_results(struct host_entry *e)
 		failed |= hosts_cmd_failed(st, e->cmds[i], r, rc < 0 ? err : NULL);
 	}
 	st->have_load = st->load.has_load || st->load.has_mem;
+	hosts_make_tables_safe(st);
 	if (st->have_df) {
 		st->disk = xcalloc(st->df.n + 1, sizeof(*st->disk));
 		for (size_t i = 0; i < st->df.n; i++) {
@@ -383,7 +422,9 @@ static void hosts_on_session(struct ssh_session *s, void *ud)
 		/* Stale data is dropped: a host that cannot be reached shows no green rows. */
 		hosts_clear_data(st);
 		st->fail = ssh_session_fail(s);
-		snprintf(st->message, sizeof(st->message), "%s", ssh_session_message(s));
+		/* May quote the server (libssh2 errors, disconnect reasons): sanitised. */
+		const char *m = ssh_session_message(s);
+		text_sanitize(m, strlen(m), st->message, sizeof(st->message));
 	}
 	ssh_session_free(s);
 	e->sess = NULL;

@@ -13,6 +13,8 @@
  * Flags computed per poll: disk use at/above warn/crit (per host and per mount),
  * pm2 restarts high (>= HOSTS_RESTARTS_HIGH) or rising since the previous poll, expected
  * pm2 processes missing (none online) or duplicated (more than one).
+ * Remote names kept in the status (df fs and mount, pm2 name and status) are sanitised
+ * with tui/text when they enter it: no consumer can print a raw escape from a host.
  * Host keys are never recorded here (unknown keys are a failure; the console asks).
  * Contract: the notify callback runs on the loop after each host's poll completes; status
  * pointers stay valid until hosts_free.  ProxyJump (config `jump:` or ~/.ssh/config, chains

@@ -3,6 +3,7 @@
  * watcher from libssh2_session_block_directions(); every entry point (fd ready, resolve
  * done, phase timer) goes through it. */
 #include "ssh/session.h"
+#include "ssh/ssh2_lazy.h"
 
 #include "core/xalloc.h"
 #include "ssh/agent_probe.h"
@@ -70,6 +71,9 @@ struct ssh_session {
 	LIBSSH2_AGENT *agent;
 	struct libssh2_agent_publickey *agent_id;
 	int requeue;             /* S_READ: rounds taken on queued data without progress */
+	size_t step_bytes;       /* output taken in the current ssh_step (SSH_STEP_BUDGET) */
+	size_t out_cap, err_cap; /* allocated sizes of the current result's out and err */
+	long long yield_timer;   /* 0 ms timer resuming a step that used up its budget */
 	bool finished;
 	bool no_read_timeout;
 	char *passphrase;        /* wiped on free */
@@ -119,6 +123,10 @@ static void ssh_teardown(struct ssh_session *s, bool polite)
 	if (s->timer) {
 		loop_cancel_timer(s->loop, s->timer);
 		s->timer = 0;
+	}
+	if (s->yield_timer) {
+		loop_cancel_timer(s->loop, s->yield_timer);
+		s->yield_timer = 0;
 	}
 	if (s->resolve) {
 		resolve_cancel(s->resolve);
@@ -212,6 +220,41 @@ static const char *ssh_lib_error(struct ssh_session *s)
 	return msg;
 }
 
+/* What a failed libssh2 call means in words an operator acts on, followed by libssh2's
+ * own text: "the server closed the connection (transport read)".  libssh2's texts alone
+ * ("Failed getting banner", "transport read") do not say that the host went away or is
+ * not an SSH server at all. */
+static void ssh_lib_failure(struct ssh_session *s, char *out, size_t cap)
+{
+	const char *lib = ssh_lib_error(s);
+	const char *what = NULL;
+	switch (s->ssh ? libssh2_session_last_errno(s->ssh) : 0) {
+	case LIBSSH2_ERROR_BANNER_RECV:
+		what = "no SSH banner: not an SSH server, or it closed the connection";
+		break;
+	case LIBSSH2_ERROR_SOCKET_DISCONNECT:
+	case LIBSSH2_ERROR_SOCKET_RECV:
+	case LIBSSH2_ERROR_SOCKET_SEND:
+		what = "the server closed the connection";
+		break;
+	case LIBSSH2_ERROR_KEX_FAILURE:
+	case LIBSSH2_ERROR_KEY_EXCHANGE_FAILURE:
+		what = "key exchange failed (connection closed, or no common algorithm)";
+		break;
+	case LIBSSH2_ERROR_PROTO:
+		what = "protocol error";
+		break;
+	}
+	/* A connection closed during the key exchange leaves only the text to go by
+	 * (the error code is the generic socket one). */
+	if (!what && strstr(lib, "exchange encryption keys"))
+		what = "key exchange failed (connection closed, or no common algorithm)";
+	if (what)
+		snprintf(out, cap, "%s (%s)", what, lib);
+	else
+		snprintf(out, cap, "%s", lib);
+}
+
 static long ssh_on_timeout(struct loop *loop, long long id, void *ud)
 {
 	(void)loop;
@@ -290,6 +333,17 @@ static void ssh_wait(struct ssh_session *s)
 	ssh_watch(s, ev ? ev : LOOP_READ);
 }
 
+/* A step that used up its read budget goes on here, after the loop ran its other work. */
+static long ssh_on_yield(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct ssh_session *s = ud;
+	s->yield_timer = 0;
+	ssh_step(s);
+	return LOOP_TIMER_STOP;
+}
+
 static void ssh_addr_text(const struct addrinfo *ai, char *out, size_t cap)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
@@ -349,7 +403,9 @@ static bool ssh_lib_init(struct ssh_session *s)
 	/* The abstract pointer lets the keyboard-interactive callback find s. */
 	s->ssh = libssh2_session_init_ex(NULL, NULL, NULL, s);
 	if (!s->ssh) {
-		ssh_finish(s, SSH_FAIL_CONNECT, "libssh2_session_init failed");
+		/* Most likely libssh2 itself could not be loaded (ssh/ssh2_lazy): say so. */
+		const char *why = ssh2_lazy_load();
+		ssh_finish(s, SSH_FAIL_CONNECT, "%s", why ? why : "libssh2_session_init failed");
 		return false;
 	}
 	libssh2_session_set_blocking(s->ssh, 0);
@@ -438,6 +494,21 @@ static void ssh_note(struct ssh_session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->auth_notes + n, sizeof(s->auth_notes) - n, fmt, ap);
 	va_end(ap);
+}
+
+/* An authentication call failed because the connection went away (not because a key or
+ * password was refused): the session ends naming that, instead of trying the next key
+ * on a dead connection and reporting "refused".  true when it ended. */
+static bool ssh_auth_lost(struct ssh_session *s, int rc)
+{
+	if (rc != LIBSSH2_ERROR_SOCKET_DISCONNECT && rc != LIBSSH2_ERROR_SOCKET_RECV &&
+	    rc != LIBSSH2_ERROR_SOCKET_SEND && rc != LIBSSH2_ERROR_PROTO)
+		return false;
+	char why[256];
+	ssh_lib_failure(s, why, sizeof(why));
+	ssh_finish(s, SSH_FAIL_CONNECT, "%s port %d: during authentication: %s", s->address, s->port,
+		   why);
+	return true;
 }
 
 /* Sets up the agent (a local unix socket: connect and listing are quick local calls).
@@ -578,6 +649,87 @@ static void ssh_pump(struct ssh_session *s)
 	ssh_watch_pump(s, sock_ev);
 }
 
+/* Appends a chunk to the kept output of a command: stdout up to SSH_MAX_OUTPUT, stderr
+ * up to SSH_MAX_STDERR.  The buffer grows by doubling (50 MB arriving in 16 KiB chunks must
+ * not mean thousands of copies).  false when stdout overflowed. */
+static bool ssh_keep(char **buf, size_t *len, size_t *capacity, size_t limit, const char *data,
+		     size_t n)
+{
+	size_t take = n < limit - *len ? n : limit - *len;
+	if (*len + take + 1 > *capacity) {
+		size_t want = *capacity ? *capacity : 4096;
+		while (want < *len + take + 1)
+			want *= 2;
+		if (want > limit + 1)
+			want = limit + 1;
+		*buf = xrealloc(*buf, want);
+		*capacity = want;
+	}
+	memcpy(*buf + *len, data, take);
+	*len += take;
+	(*buf)[*len] = '\0';
+	return take == n;
+}
+
+/* S_READ: takes what both streams have, at most SSH_STEP_BUDGET bytes per ssh_step so a
+ * command printing without pause cannot keep the loop (keys, other hosts, drawing) from
+ * running: the rest is read from a 0 ms timer.  Output past SSH_MAX_OUTPUT is not read on:
+ * the channel is closed (the remote command gets SIGPIPE as with a closed ssh) and the
+ * result is marked truncated. */
+static bool ssh_read(struct ssh_session *s)
+{
+	struct ssh_result *r = &s->results[s->cmd_i];
+	char buf[16384];
+	ssize_t n[2];
+	for (int k = 0; k < 2; k++) {
+		n[k] = libssh2_channel_read_ex(s->chan, k ? SSH_EXTENDED_DATA_STDERR : 0, buf, sizeof(buf));
+		if (n[k] <= 0)
+			continue;
+		s->step_bytes += (size_t)n[k];
+		if (s->output)
+			s->output(s, s->output_ud, k, buf, (size_t)n[k]);
+		else if (k == 1)
+			(void)ssh_keep(&r->err, &r->errlen, &s->err_cap, SSH_MAX_STDERR, buf, (size_t)n[k]);
+		else if (!ssh_keep(&r->out, &r->outlen, &s->out_cap, SSH_MAX_OUTPUT, buf, (size_t)n[k]))
+			r->truncated = true;
+	}
+	if (r->truncated) {
+		s->state = S_CLOSE;
+		return true;
+	}
+	if (n[0] > 0 || n[1] > 0) {
+		s->requeue = 0;
+		if (s->step_bytes < SSH_STEP_BUDGET)
+			return true;
+		if (!s->yield_timer)
+			s->yield_timer = loop_add_timer(s->loop, 0, ssh_on_yield, s);
+		return false;
+	}
+	for (int k = 0; k < 2; k++) {
+		if (n[k] < 0 && n[k] != LIBSSH2_ERROR_EAGAIN) {
+			char why[256];
+			ssh_lib_failure(s, why, sizeof(why));
+			ssh_finish(s, SSH_FAIL_CONNECT, "%s port %d: connection lost while running '%s': %s",
+				   s->address, s->port, s->cmds[s->cmd_i], why);
+			return false;
+		}
+	}
+	if (libssh2_channel_eof(s->chan)) {
+		s->state = S_CLOSE;
+		return true;
+	}
+	/* Reading one stream drains the socket into libssh2's queue, so data (and the
+	 * EOF after it) for the other stream may already be queued: the socket would
+	 * never wake us for it.  Only wait when both queues are empty. */
+	if (s->requeue < 2 &&
+	    (libssh2_poll_channel_read(s->chan, 0) || libssh2_poll_channel_read(s->chan, 1))) {
+		s->requeue++; /* bounded: queued data no read consumes must not spin */
+		return true;
+	}
+	ssh_wait(s);
+	return false;
+}
+
 /* One state-machine step; returns false when the caller must stop (waiting or done). */
 static bool ssh_advance(struct ssh_session *s)
 {
@@ -602,8 +754,10 @@ static bool ssh_advance(struct ssh_session *s)
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
 		if (rc) {
+			char why[256];
+			ssh_lib_failure(s, why, sizeof(why));
 			ssh_finish(s, SSH_FAIL_CONNECT, "SSH handshake with %s port %d: %s", s->address,
-				   s->port, ssh_lib_error(s));
+				   s->port, why);
 			return false;
 		}
 		if (!ssh_check_hostkey(s))
@@ -619,8 +773,10 @@ static bool ssh_advance(struct ssh_session *s)
 			}
 			if (libssh2_session_last_errno(s->ssh) == LIBSSH2_ERROR_EAGAIN)
 				break;
-			ssh_finish(s, SSH_FAIL_CONNECT, "%s: asking for auth methods: %s", s->address,
-				   ssh_lib_error(s));
+			char why[256];
+			ssh_lib_failure(s, why, sizeof(why));
+			ssh_finish(s, SSH_FAIL_CONNECT, "%s port %d: during authentication (asking for "
+				   "auth methods): %s", s->address, s->port, why);
 			return false;
 		}
 		free(s->methods);
@@ -657,6 +813,8 @@ static bool ssh_advance(struct ssh_session *s)
 		rc = libssh2_agent_userauth(s->agent, s->user, s->agent_id);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
+		if (ssh_auth_lost(s, rc))
+			return false;
 		if (rc == 0) {
 			ssh_enter(s, S_CHAN_OPEN);
 			return true;
@@ -688,6 +846,8 @@ static bool ssh_advance(struct ssh_session *s)
 							    s->passphrase ? s->passphrase : "");
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
+		if (ssh_auth_lost(s, rc))
+			return false;
 		if (rc == 0) {
 			ssh_enter(s, S_CHAN_OPEN);
 			return true;
@@ -708,6 +868,8 @@ static bool ssh_advance(struct ssh_session *s)
 						  (unsigned)strlen(s->password), NULL);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
+		if (ssh_auth_lost(s, rc))
+			return false;
 		if (rc == 0) {
 			ssh_enter(s, S_CHAN_OPEN);
 			return true;
@@ -725,6 +887,8 @@ static bool ssh_advance(struct ssh_session *s)
 							      ssh_kbd_answer);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
+		if (ssh_auth_lost(s, rc))
+			return false;
 		if (rc == 0) {
 			ssh_enter(s, S_CHAN_OPEN);
 			return true;
@@ -768,54 +932,8 @@ static bool ssh_advance(struct ssh_session *s)
 			s->timer = 0;
 		}
 		return true;
-	case S_READ: {
-		struct ssh_result *r = &s->results[s->cmd_i];
-		char buf[16384];
-		ssize_t n1 = libssh2_channel_read_ex(s->chan, 0, buf, sizeof(buf));
-		if (n1 > 0 && s->output) {
-			s->output(s, s->output_ud, 0, buf, (size_t)n1);
-		} else if (n1 > 0) {
-			size_t room = SSH_MAX_OUTPUT - r->outlen;
-			size_t take = (size_t)n1 < room ? (size_t)n1 : room;
-			r->truncated |= take < (size_t)n1;
-			r->out = xrealloc(r->out, r->outlen + take + 1);
-			memcpy(r->out + r->outlen, buf, take);
-			r->outlen += take;
-			r->out[r->outlen] = '\0';
-		}
-		ssize_t n2 = libssh2_channel_read_ex(s->chan, SSH_EXTENDED_DATA_STDERR, buf, sizeof(buf));
-		if (n2 > 0 && s->output) {
-			s->output(s, s->output_ud, 1, buf, (size_t)n2);
-		} else if (n2 > 0 && r->errlen < 4096) {
-			size_t take = (size_t)n2 < 4096 - r->errlen ? (size_t)n2 : 4096 - r->errlen;
-			r->err = xrealloc(r->err, r->errlen + take + 1);
-			memcpy(r->err + r->errlen, buf, take);
-			r->errlen += take;
-			r->err[r->errlen] = '\0';
-		}
-		if (n1 > 0 || n2 > 0) {
-			s->requeue = 0;
-			return true;
-		}
-		if ((n1 < 0 && n1 != LIBSSH2_ERROR_EAGAIN) || (n2 < 0 && n2 != LIBSSH2_ERROR_EAGAIN)) {
-			ssh_finish(s, SSH_FAIL_CONNECT, "%s: reading '%s': %s", s->address,
-				   s->cmds[s->cmd_i], ssh_lib_error(s));
-			return false;
-		}
-		if (libssh2_channel_eof(s->chan)) {
-			s->state = S_CLOSE;
-			return true;
-		}
-		/* Reading one stream drains the socket into libssh2's queue, so data (and the
-		 * EOF after it) for the other stream may already be queued: the socket would
-		 * never wake us for it.  Only wait when both queues are empty. */
-		if (s->requeue < 2 &&
-		    (libssh2_poll_channel_read(s->chan, 0) || libssh2_poll_channel_read(s->chan, 1))) {
-			s->requeue++; /* bounded: queued data no read consumes must not spin */
-			return true;
-		}
-		break;
-	}
+	case S_READ:
+		return ssh_read(s);
 	case S_CLOSE:
 		rc = libssh2_channel_close(s->chan);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
@@ -832,6 +950,7 @@ static bool ssh_advance(struct ssh_session *s)
 			break;
 		s->chan = NULL;
 		s->cmd_i++;
+		s->out_cap = s->err_cap = 0;
 		ssh_enter(s, S_CHAN_OPEN);
 		return true;
 	}
@@ -861,6 +980,7 @@ static void ssh_step(struct ssh_session *s)
 {
 	/* ssh_advance returns false once it waits or the session finished (and may be
 	 * freed by the done callback): s is not touched after that. */
+	s->step_bytes = 0;
 	while (ssh_advance(s))
 		;
 }

@@ -49,7 +49,10 @@ enum ssh_fail {
  * "authentication failed", "command failed", "connection failed". */
 const char *ssh_fail_name(enum ssh_fail f);
 
-enum { SSH_MAX_OUTPUT = 16 << 20 };
+/* Kept output per command: stdout beyond SSH_MAX_OUTPUT is not read (the channel is
+ * closed, the result marked truncated); stderr keeps its first SSH_MAX_STDERR bytes.  One
+ * ssh_step reads at most SSH_STEP_BUDGET bytes before letting the loop run. */
+enum { SSH_MAX_OUTPUT = 8 << 20, SSH_MAX_STDERR = 4096, SSH_STEP_BUDGET = 256 << 10 };
 
 struct ssh_target {
 	const char *address;     /* DNS name or literal; also the known_hosts name */
@@ -76,9 +79,10 @@ struct ssh_result {
 	int exit_status;         /* -1 when the command did not finish */
 	char *out;               /* stdout, NUL-terminated, at most SSH_MAX_OUTPUT bytes */
 	size_t outlen;
-	char *err;               /* stderr, NUL-terminated, first 4 KiB */
+	char *err;               /* stderr, NUL-terminated, first SSH_MAX_STDERR bytes */
 	size_t errlen;
-	bool truncated;
+	bool truncated;          /* stdout was cut at SSH_MAX_OUTPUT; exit_status is then
+				  * usually -1 (the channel was closed under the command) */
 };
 
 struct ssh_session;

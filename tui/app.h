@@ -41,6 +41,11 @@ struct app {
 	size_t nstartup;
 	long exit_after_frames;  /* > 0: quit after drawing that many frames */
 	struct kube_flags kflags; /* connection flags as given (pointers into argv), for ctx */
+	/* Every --context given, in order (pointers into argv).  The console connects to the
+	 * first; with several, the drift view compares them side by side and the timeline
+	 * records them all (panels/drift, panels/timeline). */
+	const char *const *contexts;
+	size_t ncontexts;
 	bool all_namespaces;     /* -A given */
 
 	/* Connection: kubeconfig + flags, TLS and credentials (exec plugins) for app->http.

@@ -7,9 +7,13 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* How long one iteration calls fd callbacks before it lets the before-sleep hook draw. */
+enum { LOOP_SLICE_MS = 8 };
 
 struct loop_watcher {
 	int fd;
@@ -41,6 +45,11 @@ struct loop {
 	loop_hook_fn on_interrupt;
 	void *on_interrupt_ud;
 	bool stop;
+	long coalesce_ms;          /* 0: off (loop_set_coalesce) */
+	long long hold_until;      /* held fds stay out of poll() until then (monotonic ms) */
+	long long last_held_wake;  /* when fds that may be held last woke the loop */
+	size_t next_start;         /* where the next slice starts calling fds (pollfd index) */
+	bool input_pending;        /* the terminal's readiness is marked, its callback not run */
 };
 
 long long loop_now_ms(void)
@@ -91,6 +100,8 @@ void loop_watch_fd(struct loop *loop, int fd, int events, loop_fd_fn fn, void *u
 
 void loop_unwatch_fd(struct loop *loop, int fd)
 {
+	if (fd == 0)
+		loop->input_pending = false;
 	struct loop_watcher *w = loop_find_watcher(loop, fd);
 	if (!w)
 		return;
@@ -184,6 +195,13 @@ void loop_set_before_sleep(struct loop *loop, loop_hook_fn fn, void *ud)
 	loop->before_sleep_ud = ud;
 }
 
+void loop_set_coalesce(struct loop *loop, long ms)
+{
+	loop->coalesce_ms = ms > 0 ? ms : 0;
+	if (!loop->coalesce_ms)
+		loop->hold_until = 0;
+}
+
 void loop_set_interrupt_hook(struct loop *loop, loop_hook_fn fn, void *ud)
 {
 	loop->on_interrupt = fn;
@@ -229,7 +247,98 @@ static int loop_poll_timeout(struct loop *loop, long max_wait_ms)
 	return (int)wait;
 }
 
-int loop_run_once(struct loop *loop, long max_wait_ms)
+/* The trace's "wake" mark says why poll returned: "N fds", "timeout" or "signal". */
+static void loop_trace_wake(int rc, int timeout)
+{
+	if (!trace_enabled())
+		return;
+	char why[32];
+	if (rc > 0)
+		snprintf(why, sizeof(why), "%d fd%s", rc, rc == 1 ? "" : "s");
+	else
+		snprintf(why, sizeof(why), "%s", rc == 0 ? (timeout == 0 ? "poll0" : "timeout") : "signal");
+	trace_mark("wake", why);
+}
+
+/* LOOP_URGENT, or fd 0: the terminal, whose keys must never wait behind network work. */
+static bool loop_watcher_urgent(const struct loop_watcher *w)
+{
+	return (w->events & LOOP_URGENT) || w->fd == 0;
+}
+
+/* Whether a hold may keep w out of poll(): readers only, and never an urgent fd (a socket
+ * waiting to send is not part of a burst of arriving events). */
+static bool loop_watcher_holdable(const struct loop_watcher *w)
+{
+	return !loop_watcher_urgent(w) && !(w->events & LOOP_WRITE);
+}
+
+/* The pollfd array for this iteration, without the holdable fds when hold; returns its
+ * length. */
+static size_t loop_fill_pfds(struct loop *loop, bool hold)
+{
+	size_t n = 0;
+	loop->pfds = xgrow(loop->pfds, &loop->cappfds, loop->nwatchers + 1, sizeof(*loop->pfds));
+	for (size_t i = 0; i < loop->nwatchers; i++) {
+		const struct loop_watcher *w = &loop->watchers[i];
+		if (hold && loop_watcher_holdable(w))
+			continue;
+		loop->pfds[n].fd = w->fd;
+		loop->pfds[n].events = (short)(((w->events & LOOP_READ) ? POLLIN : 0) |
+					       ((w->events & LOOP_WRITE) ? POLLOUT : 0));
+		loop->pfds[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+/* After a wake-up: a second one soon after the last caused by holdable fds alone is a
+ * burst (watch streams' bookmarks sent in the same instant, a rollout's pod events):
+ * hold them so the rest of it piles up and is read in one wake-up. */
+static void loop_note_wake(struct loop *loop, bool held_ready, bool other_ready)
+{
+	if (!loop->coalesce_ms || !held_ready || other_ready)
+		return;
+	long long now = loop_now_ms();
+	if (now - loop->last_held_wake < loop->coalesce_ms)
+		loop->hold_until = now + loop->coalesce_ms;
+	loop->last_held_wake = now;
+}
+
+/* Calls w (the watcher of pfd, NULL when an earlier callback removed it) for what poll
+ * reported; returns 1 when a callback ran. */
+static int loop_dispatch(struct loop *loop, struct pollfd *pfd, struct loop_watcher *w, bool *held_ready,
+			 bool *other_ready)
+{
+	short re = pfd->revents;
+	pfd->revents = 0;
+	if (pfd->fd == 0)
+		loop->input_pending = false;
+	if (!w)
+		return 0;
+	if (loop_watcher_holdable(w))
+		*held_ready = true;
+	else
+		*other_ready = true;
+	int ev = 0;
+	if (re & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
+		ev |= LOOP_READ;
+	if (re & (POLLOUT | POLLHUP | POLLERR | POLLNVAL))
+		ev |= LOOP_WRITE;
+	ev &= w->events ? w->events : ev;
+	if (re & (POLLHUP | POLLERR | POLLNVAL))
+		ev = LOOP_READ | LOOP_WRITE;
+	loop_fd_fn fn = w->fn;
+	void *ud = w->ud;
+	/* A closed fd would make every poll return at once: drop it. */
+	if (re & POLLNVAL)
+		loop_unwatch_fd(loop, pfd->fd);
+	fn(loop, pfd->fd, ev, ud);
+	return 1;
+}
+
+/* One iteration; by_hand: a loop_run_once caller looks at its state after it. */
+static int loop_iterate(struct loop *loop, long max_wait_ms, bool by_hand)
 {
 	int ran = loop_fire_timers(loop);
 	if (loop->stop)
@@ -237,18 +346,25 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 	if (loop->before_sleep)
 		loop->before_sleep(loop, loop->before_sleep_ud);
 
-	size_t n = loop->nwatchers;
-	loop->pfds = xgrow(loop->pfds, &loop->cappfds, n + 1, sizeof(*loop->pfds));
-	for (size_t i = 0; i < n; i++) {
-		loop->pfds[i].fd = loop->watchers[i].fd;
-		loop->pfds[i].events = (short)(((loop->watchers[i].events & LOOP_READ) ? POLLIN : 0) |
-					       ((loop->watchers[i].events & LOOP_WRITE) ? POLLOUT : 0));
-		loop->pfds[i].revents = 0;
+	long long now = loop_now_ms();
+	bool hold = loop->coalesce_ms > 0 && now < loop->hold_until;
+	size_t n = loop_fill_pfds(loop, hold);
+	/* Timers that fired may have changed what a caller iterating by hand waits for:
+	 * collect ready fds without sleeping, so it can look again.  loop_run has nobody
+	 * looking between iterations, and a second poll there would be one more wake-up per
+	 * timer (the wall screen's idle budget counts them). */
+	int timeout = ran > 0 && by_hand ? 0 : loop_poll_timeout(loop, max_wait_ms);
+	if (hold && (timeout < 0 || timeout > loop->hold_until - now))
+		timeout = (int)(loop->hold_until - now);
+	int rc = poll(loop->pfds, (nfds_t)n, timeout);
+	if (hold && rc == 0 && loop_now_ms() >= loop->hold_until) {
+		/* The hold is over: what piled up is read in this same wake-up, without
+		 * sleeping again. */
+		n = loop_fill_pfds(loop, false);
+		rc = poll(loop->pfds, (nfds_t)n, 0);
 	}
-	/* Timers that fired may have changed what the caller waits for (loop_run_once used
-	 * by hand): collect ready fds without sleeping, so the caller can look again. */
-	int rc = poll(loop->pfds, (nfds_t)n, ran > 0 ? 0 : loop_poll_timeout(loop, max_wait_ms));
-	trace_mark("wake", NULL);
+	loop_trace_wake(rc, timeout);
+	bool held_ready = false, other_ready = false;
 	if (rc < 0) {
 		if (errno == EINTR && loop->on_interrupt) {
 			loop->on_interrupt(loop, loop->on_interrupt_ud);
@@ -256,40 +372,52 @@ int loop_run_once(struct loop *loop, long max_wait_ms)
 		}
 		return ran;
 	}
-	for (size_t i = 0; i < n && rc > 0; i++) {
-		short re = loop->pfds[i].revents;
-		if (!re)
-			continue;
-		if (loop->pfds[i].fd == 0) /* the terminal: input latency starts here */
+	for (size_t i = 0; i < n; i++) {
+		/* The terminal: input latency starts here, once per byte burst even when its
+		 * callback waits for the next slice. */
+		if (loop->pfds[i].fd == 0 && loop->pfds[i].revents && !loop->input_pending) {
+			loop->input_pending = true;
 			trace_mark("input", NULL);
-		rc--;
-		/* The watcher may have been removed or replaced by an earlier callback. */
-		struct loop_watcher *w = loop_find_watcher(loop, loop->pfds[i].fd);
-		if (!w)
-			continue;
-		int ev = 0;
-		if (re & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
-			ev |= LOOP_READ;
-		if (re & (POLLOUT | POLLHUP | POLLERR | POLLNVAL))
-			ev |= LOOP_WRITE;
-		ev &= w->events ? w->events : ev;
-		if (re & (POLLHUP | POLLERR | POLLNVAL))
-			ev = LOOP_READ | LOOP_WRITE;
-		loop_fd_fn fn = w->fn;
-		void *ud = w->ud;
-		/* A closed fd would make every poll return at once: drop it. */
-		if (re & POLLNVAL)
-			loop_unwatch_fd(loop, loop->pfds[i].fd);
-		fn(loop, loop->pfds[i].fd, ev, ud);
-		ran++;
+		}
 	}
+	/* Urgent fds first, then the others from where the last slice stopped, for at most
+	 * LOOP_SLICE_MS: the rest stay ready (poll is level-triggered) and are called in the
+	 * next iteration, after the before-sleep hook has drawn, so a burst of work (a
+	 * hundred SSH handshakes) cannot keep a key's frame waiting. */
+	long long slice_end = loop_now_ms() + LOOP_SLICE_MS;
+	size_t start = loop->next_start < n ? loop->next_start : 0;
+	loop->next_start = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct loop_watcher *w = loop->pfds[i].revents ? loop_find_watcher(loop, loop->pfds[i].fd) : NULL;
+		if (w && loop_watcher_urgent(w))
+			ran += loop_dispatch(loop, &loop->pfds[i], w, &held_ready, &other_ready);
+	}
+	bool called = false;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (start + k) % n;
+		if (!loop->pfds[i].revents)
+			continue;
+		if (called && loop_now_ms() >= slice_end) {
+			loop->next_start = i;
+			break;
+		}
+		called = true;
+		ran += loop_dispatch(loop, &loop->pfds[i], loop_find_watcher(loop, loop->pfds[i].fd), &held_ready,
+				     &other_ready);
+	}
+	loop_note_wake(loop, held_ready, other_ready);
 	return ran;
+}
+
+int loop_run_once(struct loop *loop, long max_wait_ms)
+{
+	return loop_iterate(loop, max_wait_ms, true);
 }
 
 void loop_run(struct loop *loop)
 {
 	while (!loop->stop)
-		loop_run_once(loop, -1);
+		loop_iterate(loop, -1, false);
 	/* The stop request is consumed, so a later loop_run (batch mode waits several times
 	 * on one loop) runs again. */
 	loop->stop = false;

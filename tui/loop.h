@@ -7,8 +7,17 @@
  *   1. due timers fire, earliest first; timers due at the same instant fire in the order
  *      they were added;
  *   2. the before-sleep hook runs (the only place the console draws);
- *   3. poll() sleeps until the next timer, a ready fd, or a signal;
- *   4. watchers whose fd became ready are called (still registered ones only).
+ *   3. poll() sleeps until the next timer, a ready fd, or a signal (under loop_run_once,
+ *      an iteration in which timers fired only collects ready fds without sleeping, so
+ *      the caller can look at what the timers changed; loop_run sleeps at once);
+ *   4. watchers whose fd became ready are called (still registered ones only): urgent ones
+ *      first, then the others for at most a slice of LOOP_SLICE_MS (8 ms; at least one
+ *      is called), starting where the last slice stopped; the rest stay ready (poll is
+ *      level-triggered) and are called in the next iteration, after the before-sleep
+ *      hook, so a burst of network work cannot keep a key's frame waiting.
+ * With WARROOM_TRACE every wake-up is a "wake" mark saying why poll() returned ("N fds",
+ * "timeout", "poll0" for a poll that was not allowed to sleep, "signal"); the second,
+ * non-sleeping poll that ends a hold (loop_set_coalesce) is part of the same wake-up.
  * A timer callback returns the delay in ms until it should fire again, or LOOP_TIMER_STOP.
  * Watchers and timers may be added, replaced or removed from inside any callback.
  * Contract: never blocks except in poll(); never calls exit; all times are CLOCK_MONOTONIC
@@ -16,7 +25,10 @@
  */
 #include <stdbool.h>
 
-enum { LOOP_READ = 1, LOOP_WRITE = 2 };
+/* LOOP_URGENT (with LOOP_READ): called before the other ready fds of an iteration and
+ * never held back by loop_set_coalesce (the terminal, signals).  fd 0, the terminal, is
+ * always urgent. */
+enum { LOOP_READ = 1, LOOP_WRITE = 2, LOOP_URGENT = 4 };
 enum { LOOP_TIMER_STOP = -1 };
 
 struct loop;
@@ -40,6 +52,14 @@ long long loop_add_timer(struct loop *loop, long ms, loop_timer_fn fn, void *ud)
 void loop_cancel_timer(struct loop *loop, long long id);
 
 void loop_set_before_sleep(struct loop *loop, loop_hook_fn fn, void *ud);
+/* Coalescing of bursts (the wall screen; 0, the default, turns it off).  When fds that
+ * only wait to read and are not LOOP_URGENT wake the loop twice within ms, they are left
+ * out of poll() for the next ms ("held"): what arrives on them meanwhile piles up in the
+ * kernel and is read in the one wake-up that ends the hold, so a burst of k events costs
+ * three wake-ups instead of k.  Timers and urgent fds keep waking the loop at once; an
+ * isolated event is read at once.  Only for steady trickles (watch streams): a bulk
+ * transfer or a request/response exchange would be slowed to one read per ms. */
+void loop_set_coalesce(struct loop *loop, long ms);
 /* Called after poll() was interrupted by a signal (e.g. to drain input after SIGWINCH). */
 void loop_set_interrupt_hook(struct loop *loop, loop_hook_fn fn, void *ud);
 

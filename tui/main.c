@@ -383,7 +383,9 @@ int main(int argc, char **argv)
 			app.kflags.kubeconfig = optarg;
 			break;
 		case OPT_CONTEXT:
-			app.kflags.context = optarg;
+			/* Several: the console connects to the first (app.contexts has them all). */
+			if (!nwatch_contexts)
+				app.kflags.context = optarg;
 			watch_contexts[nwatch_contexts++] = optarg;
 			break;
 		case OPT_WATCH:
@@ -593,10 +595,13 @@ int main(int argc, char **argv)
 			rotate_s = config.rotate_s > 0 ? config.rotate_s : 10;
 		rc = watch_main(&app, watch_contexts, nwatch_contexts, &config, rotate_s);
 		goto out;
-	} else if (nwatch_contexts > 1 && !(batch && drift_panel && npanels == 0 && !matrix_panel)) {
-		rc = main_fail("%s", "--context given more than once: only --watch and --batch --panel drift follow several contexts");
+	} else if (nwatch_contexts > 1 && (batch || run_line || check_mode) &&
+		   !(batch && drift_panel && npanels == 0 && !matrix_panel)) {
+		rc = main_fail("%s", "--context given more than once: only the console, --watch and --batch --panel drift follow several contexts");
 		goto out;
 	}
+	app.contexts = watch_contexts;
+	app.ncontexts = nwatch_contexts;
 	char connerr[2048];
 	conn = main_load_conn(&app.kflags, connerr, sizeof(connerr));
 	if (!conn) {

@@ -85,12 +85,14 @@ static void screen_before_sleep(struct loop *loop, void *ud)
 	if (!s || !s->dirty || app->quit)
 		return;
 	long long since = loop_now_ms() - s->last_frame_ms;
-	if (since < SCREEN_FRAME_MS) {
-		/* Too soon for another frame: wake up when it is time instead. */
+	if (since < SCREEN_FRAME_MS && !s->urgent) {
+		/* Too soon for another frame: wake up when it is time instead.  The budget only
+		 * paces frames the model asks for; the answer to a key is drawn at once. */
 		if (!s->frame_timer)
 			s->frame_timer = loop_add_timer(loop, SCREEN_FRAME_MS - since, screen_on_frame_timer, app);
 		return;
 	}
+	s->urgent = false;
 	screen_draw(app);
 }
 
@@ -269,6 +271,8 @@ static void screen_on_tty(struct loop *loop, int fd, int revents, void *ud)
 		screen_key(app, ch, rc == KEY_CODE_YES);
 		got++;
 	}
+	if (got && app->screen)
+		app->screen->urgent = true;
 	/* Readable with nothing to read, or a hang-up: the terminal has gone away. */
 	if (!got && (revents & LOOP_WRITE)) {
 		app->quit = true;

@@ -257,13 +257,7 @@ static void screen_draw_summary(struct app *app, size_t idx, int y, int width, t
 {
 	struct screen *s = app->screen;
 	struct pane *p = &app->panes[idx];
-	size_t bad = 0, warn = 0;
-	for (size_t i = 0; i < p->nrows; i++) {
-		struct pane_row row;
-		pane_row_fill(p, &app->model, i, now, &row);
-		bad += row.sev == SEV_BAD;
-		warn += row.sev == SEV_WARN;
-	}
+	size_t bad = p->nbad, warn = p->nwarn;
 	char text[SCREEN_LINE];
 	size_t len = (size_t)snprintf(text, sizeof(text), " %s%s %zu", idx == app->focus ? "> " : "", p->ops->title,
 				      p->nrows);

@@ -41,6 +41,7 @@ struct screen {
 	bool message_error;
 	size_t help_top;
 	bool dirty;
+	bool urgent;               /* a key was handled: draw now, not at the frame budget */
 	long long last_frame_ms;
 	long long frame_timer;
 	long long tick_timer;

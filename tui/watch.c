@@ -1,6 +1,7 @@
 /* tui/watch: the wall screen, several contexts at once (see watch.h). */
 #include "tui/watch.h"
 
+#include "core/trace.h"
 #include "core/xalloc.h"
 #include "kube/auth.h"
 #include "kube/http.h"
@@ -26,7 +27,8 @@
 
 enum {
 	WATCH_MIN_FRAME_MS = 250,     /* at most 4 frames a second */
-	WATCH_TICK_MS = 1000,         /* the clock's second */
+	WATCH_MAX_SLEEP_MS = 60000,   /* redraw at least this often (a wall clock that jumped) */
+	WATCH_EDGE_MS = 10,           /* wake this late after a second turns, so its text did */
 	WATCH_STALE_MS = 2000,        /* a drop shorter than this is a normal re-watch */
 	WATCH_MAX_PROBLEMS = 400,
 	WATCH_LINE = 4096,
@@ -61,7 +63,12 @@ struct watch {
 	bool colors, utf8, dirty;
 	long long last_frame_ms;
 	long long frame_timer;
-	time_t last_clock;
+	/* An idle wall sleeps until the next text that changes with time alone (the clock's
+	 * minute, a pod's age, a stale marker): the earliest such instant seen while drawing
+	 * (monotonic ms), and the timer that wakes the loop then. */
+	long long next_change_ms;
+	long long refresh_timer;
+	struct timespec draw_rt;       /* the realtime clock when the frame was drawn */
 	long rotate_ms;
 	long long next_rotate_ms;
 	size_t page;
@@ -161,9 +168,10 @@ static void watch_source_close(struct watch_source *s)
 	matrix_view_free(s->matrix);
 	for (size_t r = 0; r < KUBE_NRESOURCES; r++)
 		informer_free(s->inf[r]);
-	/* The client first: auth_free needs its provider detached or the client gone. */
-	http_client_free(s->http);
+	/* auth first: auth_free detaches its provider from the client, so the client must
+	 * still exist (freeing it first was a use after free, found by the ASan chaos run). */
 	auth_free(s->auth);
+	http_client_free(s->http);
 	model_free(&s->model);
 	free(s->label);
 	free(s->server);
@@ -249,6 +257,41 @@ static size_t watch_host_problems(struct watch *w, size_t n, size_t *total)
 		n++;
 	}
 	return n;
+}
+
+/* ---- when the screen changes by itself ---- */
+
+/* The frame being drawn shows text that changes on its own within in_ms. */
+static void watch_due_in(struct watch *w, long long now_ms, long long in_ms)
+{
+	if (in_ms < 0)
+		in_ms = 0;
+	if (now_ms + in_ms < w->next_change_ms)
+		w->next_change_ms = now_ms + in_ms;
+}
+
+/* Milliseconds from the frame's realtime until wall-clock second t has begun. */
+static long long watch_ms_until(const struct watch *w, time_t t)
+{
+	return ((long long)t - (long long)w->draw_rt.tv_sec) * 1000 - w->draw_rt.tv_nsec / 1000000 + WATCH_EDGE_MS;
+}
+
+/* What makes a tile change with time alone: while stale or with a source in trouble,
+ * ages and retry countdowns in seconds; otherwise a lost watch crossing the staleness
+ * threshold (the grey STALE must show without any event to trigger it). */
+static void watch_source_due(struct watch *w, struct watch_source *s, bool stale, bool sources_bad,
+			     long long now_ms)
+{
+	if (stale || sources_bad) {
+		long long age = stale && s->stale_since_ms ? now_ms - s->stale_since_ms : 0;
+		watch_due_in(w, now_ms, 1000 - age % 1000 + WATCH_EDGE_MS);
+		return;
+	}
+	for (size_t r = 0; r < KUBE_NRESOURCES; r++) {
+		long long st = informer_stale_ms(s->inf[r], now_ms);
+		if (st > 0)
+			watch_due_in(w, now_ms, WATCH_STALE_MS - st + WATCH_EDGE_MS);
+	}
 }
 
 /* ---- drawing ---- */
@@ -349,6 +392,10 @@ static void watch_draw_tile(struct watch *w, struct watch_source *s, int y, int 
 	/* Every source's state and the age of its data. */
 	bool bad = false;
 	informer_describe_sources(s->inf, KUBE_NRESOURCES, now_ms, raw, sizeof(raw), &bad);
+	watch_source_due(w, s, stale, bad, now_ms);
+	/* The matrix's health rules time how long a pod has been in a bad state. */
+	if (s->matrix && c.pods_unhealthy)
+		watch_due_in(w, now_ms, 1000);
 	const char *auth = auth_state_text(s->auth);
 	if (auth[0])
 		snprintf(raw + strlen(raw), sizeof(raw) - strlen(raw), "  auth: %s", auth);
@@ -369,10 +416,19 @@ static void watch_draw_tile(struct watch *w, struct watch_source *s, int y, int 
 	size_t per = (size_t)avail > 1 && np > (size_t)avail ? (size_t)avail - 1 : (size_t)avail;
 	size_t pages = (np + per - 1) / per;
 	size_t pg = w->page % pages, first = pg * per;
-	for (size_t i = first; i < np && i < first + per; i++)
+	for (size_t i = first; i < np && i < first + per; i++) {
 		watch_put(w, row++, x, cols, w->problems[i].text,
 			  watch_attr(w, stale ? WPAIR_STALE : w->problems[i].sev == SEV_BAD ? WPAIR_BAD : WPAIR_WARN,
 				     false));
+		if (w->problems[i].changes_at)
+			watch_due_in(w, now_ms, watch_ms_until(w, w->problems[i].changes_at));
+	}
+	if (pages > 1 && w->rotate_ms > 0) {
+		/* A list that was one page until now starts its rotation now. */
+		if (w->next_rotate_ms <= now_ms)
+			w->next_rotate_ms = now_ms + w->rotate_ms;
+		watch_due_in(w, now_ms, w->next_rotate_ms - now_ms);
+	}
 	if (pages > 1) {
 		snprintf(raw, sizeof(raw), "page %zu/%zu of %zu unhealthy%s", pg + 1, pages, total,
 			 total > np ? " (first shown)" : "");
@@ -383,21 +439,28 @@ static void watch_draw_tile(struct watch *w, struct watch_source *s, int y, int 
 static void watch_draw(struct watch *w)
 {
 	long long now_ms = loop_now_ms();
-	time_t now = time(NULL);
+	clock_gettime(CLOCK_REALTIME, &w->draw_rt);
+	time_t now = w->draw_rt.tv_sec;
+	w->next_change_ms = now_ms + WATCH_MAX_SLEEP_MS;
 	erase();
 	int width = COLS, height = LINES;
 	char raw[1200], clock[32];
 	struct tm tm;
 	localtime_r(&now, &tm);
-	strftime(clock, sizeof(clock), "%Y-%m-%d %H:%M:%S", &tm);
+	/* Minutes, not seconds: a wall read across a room needs no seconds, and a clock
+	 * ticking every second would wake the idle console every second. */
+	strftime(clock, sizeof(clock), "%Y-%m-%d %H:%M", &tm);
 	snprintf(raw, sizeof(raw), "warroom watch  %zu context%s  read-only%s%s", w->n, w->n == 1 ? "" : "s",
 		 w->term_note[0] ? "  " : "", w->term_note);
 	int cw = (int)strlen(clock);
 	bool show_clock = width > cw + 30;
 	/* The title stops short of the clock rather than running under it. */
 	watch_put(w, 0, 0, show_clock ? width - cw - 2 : width, raw, watch_attr(w, WPAIR_BAR, true));
-	if (show_clock)
+	if (show_clock) {
 		watch_put(w, 0, width - cw - 1, cw, clock, watch_attr(w, WPAIR_BAR, true));
+		/* Whole-minute zone offsets: the local minute turns with the UTC one. */
+		watch_due_in(w, now_ms, watch_ms_until(w, now - now % 60 + 60));
+	}
 	int bottom = height - 1;
 	if (w->hosts) {
 		bool bad = false;
@@ -425,11 +488,39 @@ static void watch_draw(struct watch *w)
 			  watch_attr(w, WPAIR_WARN, true));
 	wnoutrefresh(stdscr);
 	doupdate();
+	trace_mark("frame", NULL); /* WARROOM_TRACE: wake-ups per frame, change -> frame */
 	w->app->frames++;
 	if (w->app->exit_after_frames > 0 && w->app->frames >= w->app->exit_after_frames) {
 		w->app->quit = true;
 		loop_stop(w->app->loop);
 	}
+}
+
+/* Something shown changes with time now (see next_change_ms): redraw. */
+static long watch_on_refresh(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct watch *w = ud;
+	w->refresh_timer = 0;
+	long long now_ms = loop_now_ms();
+	if (w->rotate_ms > 0 && now_ms >= w->next_rotate_ms) {
+		w->page++;
+		w->next_rotate_ms = now_ms + w->rotate_ms;
+	}
+	watch_mark_dirty(w);
+	return LOOP_TIMER_STOP;
+}
+
+/* After a frame: sleep until the next change it predicted (the only timer the wall
+ * itself keeps; data arriving wakes the loop through its sockets). */
+static void watch_schedule_refresh(struct watch *w)
+{
+	long long now_ms = loop_now_ms();
+	if (w->refresh_timer)
+		loop_cancel_timer(w->app->loop, w->refresh_timer);
+	long long in = w->next_change_ms - now_ms;
+	w->refresh_timer = loop_add_timer(w->app->loop, in > 0 ? (long)in : 0, watch_on_refresh, w);
 }
 
 static long watch_on_frame_timer(struct loop *loop, long long id, void *ud)
@@ -441,10 +532,24 @@ static long watch_on_frame_timer(struct loop *loop, long long id, void *ud)
 	return LOOP_TIMER_STOP;
 }
 
+/* In steady state only watch streams trickle in: every informer watching, no SSH poll
+ * running.  Lists, re-lists and SSH exchanges must not be slowed by coalescing. */
+static bool watch_steady(const struct watch *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		for (size_t r = 0; r < KUBE_NRESOURCES; r++)
+			if (informer_state(w->src[i].inf[r]) != INFORMER_WATCHING)
+				return false;
+	return !w->hosts || hosts_busy_count(hosts_view_hosts(w->hosts)) == 0;
+}
+
 /* The loop's before-sleep hook: draws when dirty, at most every WATCH_MIN_FRAME_MS. */
 static void watch_before_sleep(struct loop *loop, void *ud)
 {
 	struct watch *w = ud;
+	/* A burst of watch events is read in one wake-up per frame budget: they could not be
+	 * drawn sooner anyway. */
+	loop_set_coalesce(loop, watch_steady(w) ? WATCH_MIN_FRAME_MS : 0);
 	if (!w->dirty || w->app->quit)
 		return;
 	long long now = loop_now_ms();
@@ -458,28 +563,7 @@ static void watch_before_sleep(struct loop *loop, void *ud)
 	w->dirty = false;
 	w->last_frame_ms = now;
 	watch_draw(w);
-}
-
-static long watch_on_tick(struct loop *loop, long long id, void *ud)
-{
-	(void)loop;
-	(void)id;
-	struct watch *w = ud;
-	time_t now = time(NULL);
-	long long now_ms = loop_now_ms();
-	if (now != w->last_clock) {
-		w->last_clock = now;
-		watch_mark_dirty(w);
-	}
-	if (w->rotate_ms > 0 && now_ms >= w->next_rotate_ms) {
-		w->page++;
-		w->next_rotate_ms = now_ms + w->rotate_ms;
-		watch_mark_dirty(w);
-	}
-	/* Ticks land on the second so the clock does not lag behind. */
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return WATCH_TICK_MS - ts.tv_nsec / 1000000 + 5;
+	watch_schedule_refresh(w);
 }
 
 static void watch_quit(struct watch *w, int code)
@@ -592,8 +676,9 @@ static int watch_term_start(struct watch *w, char *err, size_t cap)
 		init_pair(WPAIR_STALE, ncolors >= 16 ? 8 : COLOR_WHITE, bg);
 		init_pair(WPAIR_BAR, COLOR_WHITE, COLOR_BLUE);
 	}
-	loop_watch_fd(w->app->loop, STDIN_FILENO, LOOP_READ, watch_on_tty, w);
-	loop_watch_fd(w->app->loop, w->sigfd, LOOP_READ, watch_on_signal, w);
+	/* Keys and signals are never held back by the coalescing of watch events. */
+	loop_watch_fd(w->app->loop, STDIN_FILENO, LOOP_READ | LOOP_URGENT, watch_on_tty, w);
+	loop_watch_fd(w->app->loop, w->sigfd, LOOP_READ | LOOP_URGENT, watch_on_signal, w);
 	loop_set_before_sleep(w->app->loop, watch_before_sleep, w);
 	return 0;
 }
@@ -652,9 +737,9 @@ int watch_main(struct app *app, const char *const *contexts, size_t n, const str
 	}
 	w.dirty = true;
 	w.next_rotate_ms = loop_now_ms() + w.rotate_ms;
-	long long tick = loop_add_timer(app->loop, WATCH_TICK_MS, watch_on_tick, &w);
 	loop_run(app->loop);
-	loop_cancel_timer(app->loop, tick);
+	if (w.refresh_timer)
+		loop_cancel_timer(app->loop, w.refresh_timer);
 	if (w.frame_timer)
 		loop_cancel_timer(app->loop, w.frame_timer);
 	watch_term_stop(&w);

@@ -4,33 +4,12 @@
 # between them, a deployment whose pods still run the old tag (image-pull fault: the
 # rollout is stuck), and the failed Helm release of the default scenario.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/contexts.sh"
 
 WR=$BUILD/warroom
 export XDG_STATE_HOME=$T_TMP/state
 
-sim_start || exit 1
-DEV=$SIM_URL
-sim_start || exit 1
-PROD=$SIM_URL
-cat >"$T_TMP/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: dev
-  cluster: {server: "$DEV"}
-- name: prod
-  cluster: {server: "$PROD"}
-users:
-- name: op
-  user: {}
-contexts:
-- name: dev
-  context: {cluster: dev, user: op}
-- name: prod
-  context: {cluster: prod, user: op}
-current-context: dev
-EOF
-export KUBECONFIG=$T_TMP/kubeconfig
+contexts_start || exit 1
 kdev() { kubectl --server "$DEV" --request-timeout=20s "$@"; }
 
 drift() { "$WR" --batch --panel drift --context dev --context prod 2>&1; }

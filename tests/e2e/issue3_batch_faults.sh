@@ -50,7 +50,6 @@ agree "default scenario"
 t_eq "default scenario: 21 pods compared" 21 "$(ours_pods | wc -l)"
 
 NODE=$(kc get nodes --no-headers | awk '{print $1}' | sort | head -1)
-CRASHPOD=$(kc get pods -n ingest --no-headers | awk '/^ingest-broker-/ {print $1; exit}')
 
 post "{\"type\":\"node-down\",\"node\":\"$NODE\"}"
 agree "node-down"
@@ -79,6 +78,9 @@ wait_until 20 bash -c "\"$WR\" --batch --panel pods --server \"$SIM_URL\" | grep
 agree "image-pull"
 t_match "image-pull: ErrImagePull or ImagePullBackOff" '\|(ErrImagePull|ImagePullBackOff)\|' "$(ours_pods)"
 
+# Picked now, not at the start: node-down evicts pods, so a broker pod named earlier may
+# have been replaced by another.
+CRASHPOD=$(kc get pods -n ingest --no-headers | awk '/^ingest-broker-/ && $3 == "Running" {print $1; exit}')
 post "{\"type\":\"log\",\"namespace\":\"ingest\",\"pod\":\"$CRASHPOD\",\"lines\":[\"ERROR boom\"]}"
 agree "log"
 

@@ -115,3 +115,117 @@ while True:
   T_PIDS+=("$!")
   wait_until 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$BLACKHOLE_PORT"
 }
+
+# Chaos helpers (tests/e2e/chaos_ssh.sh and friends).
+#   fake_bin DIR NAME BODY   writes an executable /bin/sh script DIR/NAME (a fake remote
+#                            command: pm2, df...); DIR goes on a server's PATH with
+#                            SSHD_SETENV="PATH=DIR:/usr/bin:/bin" before sshd_start
+#   chaos_server MODE        a fake "SSH server" on 127.0.0.1 (python3); sets CHAOS_PORT.
+#     junk-hang    writes escapes and bytes >= 0x80 (no NUL, no newline), then holds the connection
+#     junk-close   writes binary bytes (NUL, ESC, 0xff) and closes
+#     kex-close    a valid SSH banner, reads the client's KEXINIT, then closes
+#   auth_cut_proxy PORT      a TCP proxy to 127.0.0.1:PORT that lets the key exchange
+#                            through and drops both sides when the client sends its second
+#                            encrypted packet (the first is the ssh-userauth service
+#                            request, the second the first authentication request): a
+#                            disconnect during authentication.  Sets CHAOS_PORT.
+#   tm_restart_server        kills the suite's tmux server and waits until it is gone
+# tm_restart_server: stops this suite's tmux server before the next tm_start (which
+# reuses its socket name): a new session must not reach the exiting server.
+tm_restart_server() {
+  tmux -L "$T_TMUX" kill-server 2>/dev/null
+  wait_until 5 bash -c "! tmux -L '$T_TMUX' list-sessions" ; sleep 0.3
+}
+
+fake_bin() { # DIR NAME BODY
+  mkdir -p "$1"
+  printf '#!/bin/sh\n%s\n' "$3" >"$1/$2"
+  chmod 755 "$1/$2"
+}
+
+chaos_server() { # MODE
+  CHAOS_PORT=$(free_port)
+  python3 - "$1" "$CHAOS_PORT" >"$T_TMP/chaos.$CHAOS_PORT.log" 2>&1 <<'PY' &
+import socket, sys, threading, time
+mode, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port)); s.listen(50)
+held = []
+def serve(c):
+    try:
+        if mode == "junk-hang":
+            # No newline: the client waits for the rest of a "banner" that never comes.
+            c.sendall(b"\x1b]0;PWNED-TITLE\x07\x1b]52;c;ZXZpbA==\x07\xff\xfe junk \xc2\x9b2J")
+            held.append(c)
+        elif mode == "junk-close":
+            c.sendall(bytes(range(256)) * 4 + b"\x1b[2J\r\n\x00\x00")
+            time.sleep(0.2); c.close()
+        elif mode == "kex-close":
+            c.sendall(b"SSH-2.0-OpenSSH_9.2 chaos\r\n")
+            buf = b""
+            while b"\n" not in buf:
+                d = c.recv(4096)
+                if not d: break
+                buf += d
+            rest = buf.split(b"\n", 1)[1] if b"\n" in buf else b""
+            while len(rest) < 6:
+                d = c.recv(4096)
+                if not d: break
+                rest += d
+            c.close()
+    except OSError:
+        pass
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+  T_PIDS+=("$!")
+  wait_until 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CHAOS_PORT"
+}
+
+auth_cut_proxy() { # PORT
+  CHAOS_PORT=$(free_port)
+  python3 - "$1" "$CHAOS_PORT" >"$T_TMP/proxy.$CHAOS_PORT.log" 2>&1 <<'PY' &
+import select, socket, struct, sys, threading
+up_port, port = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port)); s.listen(50)
+def serve(c):
+    u = socket.create_connection(("127.0.0.1", up_port))
+    buf = b""; banner = False; newkeys = False; encrypted = 0
+    try:
+        while True:
+            r, _, _ = select.select([c, u], [], [])
+            if u in r:
+                d = u.recv(65536)
+                if not d: break
+                c.sendall(d)
+            if c in r:
+                d = c.recv(65536)
+                if not d: break
+                if newkeys:
+                    encrypted += 1
+                    if encrypted >= 2:
+                        print("cut during authentication", flush=True); break
+                    u.sendall(d); continue
+                u.sendall(d); buf += d
+                if not banner and b"\n" in buf:
+                    buf = buf.split(b"\n", 1)[1]; banner = True
+                # Plain packets before NEWKEYS: uint32 length, padding length, type.
+                while banner and not newkeys and len(buf) >= 6:
+                    n = struct.unpack(">I", buf[:4])[0]
+                    if len(buf) < 4 + n: break
+                    if buf[5] == 21: newkeys = True
+                    buf = buf[4 + n:]
+                if newkeys and buf:
+                    encrypted += 1
+    except OSError:
+        pass
+    c.close(); u.close()
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+  T_PIDS+=("$!")
+  wait_until 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CHAOS_PORT"
+}

@@ -8,6 +8,7 @@
 
 #include "kube/drift.h"
 #include "panels/drift.h"
+#include "panels/drift_int.h"
 
 #include <stdlib.h>
 
@@ -180,6 +181,114 @@ static void test_print(void **state)
 	model_free(&prod);
 }
 
+/* Three contexts: side 0 is the reference; each other side says whether it departs. */
+static void test_three_contexts(void **state)
+{
+	(void)state;
+	struct model dev, stg, prod;
+	model_init(&dev);
+	model_init(&stg);
+	model_init(&prod);
+	add_deploy(&dev, "web", "web:2");
+	add_deploy(&stg, "web", "web:2");
+	add_deploy(&prod, "web", "web:1");
+	add_deploy(&dev, "same", "s:1");
+	add_deploy(&stg, "same", "s:1");
+	add_deploy(&prod, "same", "s:1");
+	add_deploy(&prod, "only-prod", "p:1");
+	const struct model *ms[3] = { &dev, &stg, &prod };
+	struct drift_report r;
+	drift_report_build_n(&r, ms, 3);
+	assert_int_equal(r.nsides, 3);
+	assert_int_equal(r.nrows, 3);
+	const struct drift_row *w = row_of(&r, "web");
+	assert_true(w->differs);
+	assert_false(w->side_differs[1]);
+	assert_true(w->side_differs[2]);
+	assert_false(row_of(&r, "same")->differs);
+	const struct drift_row *o = row_of(&r, "only-prod");
+	assert_true(o->differs);
+	assert_false(o->side[0].present);
+	assert_false(o->side_differs[1]);  /* absent on both dev and staging: no departure */
+	assert_true(o->side_differs[2]);
+
+	/* The console's marks: '!' leads a differing line, '*' marks the departing side,
+	 * the header still starts with KIND (the screen makes it bold). */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	const char *labels[3] = { "dev", "stg", "prod" };
+	drift_print_table(&r, labels, true, out);
+	fclose(out);
+	assert_int_equal(strncmp(buf, "KIND", 4), 0);
+	assert_non_null(strstr(buf, "SPEC(stg)"));
+	assert_non_null(strstr(buf, "\n!Deployment"));
+	assert_non_null(strstr(buf, "*web:1"));
+	assert_null(strstr(buf, "*web:2"));
+	assert_non_null(strstr(buf, "*p:1"));
+	assert_null(strstr(buf, "*(missing)"));
+	/* An identical row leads with a blank, not a marker. */
+	const char *same = strstr(buf, "\n Deployment");
+	assert_non_null(same);
+	assert_non_null(strstr(same, " same "));
+	free(buf);
+	/* Without marks the batch table is unchanged. */
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	drift_print_table(&r, labels, false, out);
+	fclose(out);
+	assert_null(strstr(buf, "!Deployment"));
+	assert_null(strchr(buf, '*'));
+	free(buf);
+	drift_report_free(&r);
+	model_free(&dev);
+	model_free(&stg);
+	model_free(&prod);
+}
+
+/* One Secret at a time (the watch): the newest revision wins whatever the order. */
+static void test_helm_parse_add(void **state)
+{
+	(void)state;
+	json_t *a = json_loads("{\"metadata\":{\"name\":\"sh.helm.release.v1.x.v2\",\"namespace\":\"n\","
+			       "\"labels\":{\"owner\":\"helm\",\"name\":\"x\",\"status\":\"pending-upgrade\","
+			       "\"version\":\"2\"}}}", 0, NULL);
+	json_t *b = json_loads("{\"metadata\":{\"name\":\"sh.helm.release.v1.x.v1\",\"namespace\":\"n\","
+			       "\"labels\":{\"owner\":\"helm\",\"name\":\"x\",\"status\":\"superseded\","
+			       "\"version\":\"1\"}}}", 0, NULL);
+	json_t *c = json_loads("{\"metadata\":{\"name\":\"t\",\"labels\":{\"owner\":\"someone\"}}}", 0, NULL);
+	struct helm_release ra, rb, rc;
+	assert_true(drift_helm_parse(a, &ra));
+	assert_true(ra.flagged);
+	assert_true(drift_helm_parse(b, &rb));
+	assert_false(rb.flagged);
+	assert_false(drift_helm_parse(c, &rc));
+	struct helm_list l = { 0 };
+	drift_helm_add(&l, &ra);
+	drift_helm_add(&l, &rb);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].version, 2);
+	assert_string_equal(l.v[0].status, "pending-upgrade");
+	drift_helm_free(&l);
+	drift_helm_add(&l, &rb);
+	drift_helm_add(&l, &ra);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].version, 2);
+	/* The console marks a flagged release with '!'. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	drift_print_releases(&l, "dev", 1000, true, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "\n!n "));
+	assert_non_null(strstr(buf, "PENDING"));
+	free(buf);
+	drift_helm_free(&l);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +297,8 @@ int main(void)
 		cmocka_unit_test(test_selector),
 		cmocka_unit_test(test_helm),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_three_contexts),
+		cmocka_unit_test(test_helm_parse_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

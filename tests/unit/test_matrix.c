@@ -173,7 +173,7 @@ static void test_errors(void **state)
 	expect_error("services:\n  - name: a\n    namespace: x\n    deployment: [1\n",
 		     "bad.yaml:"); /* the YAML parser's own position */
 	expect_error("services:\n  - name: a\n    namespace: x\n    deploymnt: b\n",
-		     "bad.yaml:4: services[0]: unknown key \"deploymnt\"");
+		     "bad.yaml:4: services[0].deploymnt: unknown key (expected one of: name, namespace, deployment, ");
 	expect_error("services:\n  - name: a\n    namespace: x\n",
 		     "bad.yaml:2: services[0] (a): missing deployment, statefulset or selector");
 	expect_error("services:\n  - name: a\n    namespace: x\n    deployment: b\n    checks:\n      - replicas: most\n",
@@ -201,7 +201,7 @@ static void test_errors(void **state)
 	expect_error("services:\n  - name: a\n    namespace: x\n    deployment: b\n    links:\n      - {title: x}\n",
 		     "bad.yaml:6: services[0].links[0]: needs both title and url");
 	expect_error("services:\n  - name: a\n    namespace: x\n    deployment: b\n    steps:\n      - {text: x, cmd: y}\n",
-		     "bad.yaml:6: services[0].steps[0]: unknown key \"cmd\"");
+		     "bad.yaml:6: services[0].steps[0].cmd: unknown key (expected one of: text, command)");
 	expect_error("services: []\n", "bad.yaml:1: services: expected a non-empty list");
 	expect_error("- a\n", "bad.yaml:1: expected a map with a services list");
 	expect_error("", "bad.yaml:");

@@ -308,6 +308,73 @@ static void test_apply_order_sequences(void **state)
 	model_free(&m);
 }
 
+/* model_age_changes_at: the text is the same up to the second before the time it returns
+ * and different at that time (ages only grow, so no text comes back), over every second
+ * of the first nine days and every hour of the next twelve years. */
+static void check_age_change(time_t created, time_t now)
+{
+	char at[32], before[32], next[32];
+	time_t t = model_age_changes_at(created, now);
+	assert_true(t > now);
+	model_format_age(created, now, at, sizeof(at));
+	model_format_age(created, t - 1, before, sizeof(before));
+	model_format_age(created, t, next, sizeof(next));
+	if (strcmp(at, before) != 0 || strcmp(at, next) == 0)
+		fail_msg("age of %lld s: '%s' until %lld s ('%s'), then '%s'", (long long)(now - created), at,
+			 (long long)(t - 1 - created), before, next);
+}
+
+static void test_age_changes_at(void **state)
+{
+	(void)state;
+	const time_t created = 1700000000;
+	for (time_t d = -5; d < 9 * 86400; d++)
+		check_age_change(created, created + d);
+	for (time_t d = 9 * 86400; d < 12 * 365 * 86400LL; d += 3599)
+		check_age_change(created, created + d);
+	assert_int_equal(model_age_changes_at(0, 5000), 0); /* "<unknown>" never changes */
+}
+
+/* Stamps: one counter for all kinds, a new stamp on every upsert; a node gets a new one
+ * when its pod count moves (its PODS cell), not when other nodes' counts do. */
+static void test_stamps(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct model_node n = { .name = "n1" };
+	model_node_upsert(&m, &n);
+	n.name = "n2";
+	model_node_upsert(&m, &n);
+	put_pod(&m, "a", "p1", "Running", true);
+	unsigned long s1 = model_pod_find(&m, "a", "p1")->stamp;
+	assert_true(s1 > model_node_find(&m, "n2")->stamp);
+	put_pod(&m, "a", "p1", "Running", true); /* the same content is still a new version */
+	unsigned long s2 = model_pod_find(&m, "a", "p1")->stamp;
+	assert_true(s2 > s1);
+	struct model_workload w = { .kind = MODEL_DEPLOYMENT, .ns = "a", .name = "w" };
+	model_workload_upsert(&m, &w);
+	assert_true(model_workload_find(&m, MODEL_DEPLOYMENT, "a", "w")->stamp > s2);
+	assert_int_equal(model_node_pod_count(&m, "n1"), 1); /* counted: now kept by changes */
+	unsigned long n1 = model_node_find(&m, "n1")->stamp, n2 = model_node_find(&m, "n2")->stamp;
+	put_pod(&m, "a", "p2", "Running", true); /* one more pod on n1 */
+	assert_true(model_node_find(&m, "n1")->stamp > n1);
+	assert_int_equal(model_node_find(&m, "n2")->stamp, n2);
+	assert_int_equal(model_node_pod_count(&m, "n1"), 2);
+	n1 = model_node_find(&m, "n1")->stamp;
+	put_pod(&m, "a", "p2", "Error", false); /* same node: the count stays, so does the stamp */
+	assert_int_equal(model_node_find(&m, "n1")->stamp, n1);
+	model_pods_begin_snapshot(&m);
+	put_pod(&m, "a", "p1", "Running", true);
+	model_pods_end_snapshot(&m, NULL); /* p2 vanished in a re-list */
+	assert_true(model_node_find(&m, "n1")->stamp > n1);
+	assert_int_equal(model_node_pod_count(&m, "n1"), 1);
+	n.name = "n1"; /* a new version of the node keeps its count */
+	model_node_upsert(&m, &n);
+	assert_int_equal(model_node_pod_count(&m, "n1"), 1);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +389,8 @@ int main(void)
 		cmocka_unit_test(test_format_age),
 		cmocka_unit_test(test_format_pressure),
 		cmocka_unit_test(test_format_age_kubectl_boundaries),
+		cmocka_unit_test(test_age_changes_at),
+		cmocka_unit_test(test_stamps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,16 @@ static json_t *pod(const char *ns, const char *name, int replicas)
 			 name, "labels", "app", name, "spec", "replicas", replicas);
 }
 
+/* Pods "ns"/fmt(0..n-1), one replica each. */
+static void put_numbered(struct sim_store *s, const char *fmt, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), fmt, i);
+		store_put(s, SIM_PODS, pod("ns", name, 1));
+	}
+}
+
 static const char *md_str(const json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(json_object_get(o, "metadata"), k));
@@ -138,11 +148,7 @@ static void test_history_window(void **state)
 	(void)state;
 	struct sim_store *s = store_new(4);
 	store_lock(s);
-	for (int i = 0; i < 10; i++) {
-		char name[16];
-		snprintf(name, sizeof(name), "p%d", i);
-		store_put(s, SIM_PODS, pod("ns", name, 1));
-	}
+	put_numbered(s, "p%d", 10);
 	/* events 7..10 kept: since 6 is still complete, since 5 is not */
 	struct sim_watch_event ev[10];
 	int n = store_events_since(s, SIM_PODS, NULL, 6, ev, 10);
@@ -276,6 +282,56 @@ static void test_wait_deadline_and_helpers(void **state)
 	store_free(s);
 }
 
+/* Every stored object's cached text is what dumping it now gives. */
+static void assert_texts_current(struct sim_store *s)
+{
+	json_t **objs;
+	size_t n = store_list(s, SIM_PODS, NULL, &objs);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *text = store_json(s, objs[i], &len);
+		char *want = json_dumps(objs[i], JSON_COMPACT);
+		assert_string_equal(text, want);
+		assert_int_equal(len, strlen(want));
+		free(want);
+	}
+	free(objs);
+}
+
+static void test_json_cache(void **state)
+{
+	(void)state;
+	struct sim_store *s = store_new(100);
+	store_lock(s);
+	put_numbered(s, "p%04d", 3000); /* grows the text table several times */
+	assert_texts_current(s);
+	json_t *a = store_get(s, SIM_PODS, "ns", "p0007");
+	size_t len;
+	const char *t1 = store_json(s, a, &len);
+	assert_ptr_equal(store_json(s, a, &len), t1); /* made once */
+	assert_non_null(strstr(t1, "\"replicas\":1"));
+
+	/* Replacements and deletions (which shift colliding entries) keep every text true. */
+	for (int i = 0; i < 3000; i += 3) {
+		char name[32];
+		snprintf(name, sizeof(name), "p%04d", i);
+		if (i % 2)
+			store_delete(s, SIM_PODS, "ns", name);
+		else
+			store_put(s, SIM_PODS, pod("ns", name, 5));
+	}
+	assert_int_equal(store_count(s, SIM_PODS, NULL), 2500);
+	assert_texts_current(s);
+	a = store_get(s, SIM_PODS, "ns", "p0006");
+	assert_non_null(strstr(store_json(s, a, &len), "\"replicas\":5"));
+	assert_null(store_get(s, SIM_PODS, "ns", "p0003"));
+	/* Objects stored again after a deletion get fresh text. */
+	store_put(s, SIM_PODS, pod("ns", "p0003", 9));
+	assert_texts_current(s);
+	store_unlock(s);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_list_order_count),
 		cmocka_unit_test(test_many_objects),
 		cmocka_unit_test(test_wait_deadline_and_helpers),
+		cmocka_unit_test(test_json_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

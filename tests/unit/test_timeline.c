@@ -305,6 +305,83 @@ static void test_pod_group(void **state)
 	model_free(&m);
 }
 
+/* Two contexts (a console given --context dev --context prod): the same object in each
+ * has its own state, a model observed per context records under that context, and a
+ * restart replays both so that nothing is recorded twice. */
+static void test_contexts_restart(void **state)
+{
+	(void)state;
+	char err[300], dir[128];
+	snprintf(dir, sizeof(dir), "%s/ctx", tdir);
+	struct timeline tl;
+	assert_int_equal(timeline_open(&tl, dir, NULL, T0, err, sizeof(err)), 0);
+	const char *obj = "helm/ingest/ingest-stack";
+	assert_int_equal(timeline_observe_state(&tl, "dev", obj, "failed", "Helm release ingest/ingest-stack revision 5 is failed",
+						T0 + 1, err, sizeof(err)), 1);
+	assert_int_equal(timeline_observe_state(&tl, "prod", obj, "failed", "Helm release ingest/ingest-stack revision 5 is failed",
+						T0 + 1, err, sizeof(err)), 1);
+	assert_int_equal(timeline_observe_state(&tl, "dev", obj, "failed", NULL, T0 + 2, err, sizeof(err)), 0);
+	struct model dev, prod;
+	model_init(&dev);
+	model_init(&prod);
+	healthy_cluster(&dev);
+	healthy_cluster(&prod);
+	assert_true(timeline_observe_model(&tl, &dev, "dev", T0 + 3, err, sizeof(err)) >= 0);
+	assert_true(timeline_observe_model(&tl, &prod, "prod", T0 + 3, err, sizeof(err)) >= 0);
+	add_node(&prod, "n1", false, "NotReady");
+	assert_int_equal(timeline_observe_model(&tl, &dev, "dev", T0 + 4, err, sizeof(err)), 0);
+	assert_int_equal(timeline_observe_model(&tl, &prod, "prod", T0 + 4, err, sizeof(err)), 1);
+	size_t at = 0;
+	const struct timeline_entry *e = find_text(&tl, "Node n1 is NotReady", &at);
+	assert_non_null(e);
+	assert_string_equal(e->ctx, "prod");
+	assert_string_equal(e->object, "node/n1");
+	size_t n = tl.nentries;
+	timeline_close(&tl);
+
+	/* The restart: the same observations add nothing, a change in dev still does. */
+	assert_int_equal(timeline_open(&tl, dir, NULL, T0 + 10, err, sizeof(err)), 0);
+	assert_int_equal(tl.nentries, n);
+	assert_int_equal(timeline_observe_state(&tl, "prod", obj, "failed", NULL, T0 + 11, err, sizeof(err)), 0);
+	assert_int_equal(timeline_observe_model(&tl, &prod, "prod", T0 + 11, err, sizeof(err)), 0);
+	assert_int_equal(timeline_observe_model(&tl, &dev, "dev", T0 + 11, err, sizeof(err)), 0);
+	assert_int_equal(timeline_observe_state(&tl, "dev", obj, "", "Helm release ingest/ingest-stack recovered: revision 6 is deployed",
+						T0 + 12, err, sizeof(err)), 1);
+	assert_int_equal(tl.nentries, n + 1);
+	assert_string_equal(tl.entries[n]->ctx, "dev");
+	assert_string_equal(tl.entries[n]->state, "");
+	timeline_close(&tl);
+	model_free(&dev);
+	model_free(&prod);
+}
+
+/* Hostile text (an Event message, a pm2 name) reaches the export: no escape, C1 control
+ * or BiDi override survives, and a newline cannot start a Markdown heading. */
+static void test_export_sanitised(void **state)
+{
+	(void)state;
+	char err[300], dir[128];
+	snprintf(dir, sizeof(dir), "%s/hostile", tdir);
+	struct timeline tl;
+	assert_int_equal(timeline_open(&tl, dir, NULL, T0, err, sizeof(err)), 0);
+	assert_int_equal(timeline_observe_state(&tl, "prod", "host/vm1",
+						"down", "pm2 app \x1b]0;owned\x07 \xc2\x9b" "31m red \xe2\x80\xae" "evil\n# Heading",
+						T0, err, sizeof(err)), 1);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	timeline_export_markdown(&tl, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "red"));
+	assert_null(strchr(buf, '\x1b'));
+	assert_null(strstr(buf, "\xc2\x9b"));
+	assert_null(strstr(buf, "\xe2\x80\xae"));
+	assert_null(strstr(buf, "\n# Heading"));
+	free(buf);
+	timeline_close(&tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +389,8 @@ int main(void)
 		cmocka_unit_test(test_merge_and_bad_lines),
 		cmocka_unit_test(test_incident_start_end),
 		cmocka_unit_test(test_pod_group),
+		cmocka_unit_test(test_contexts_restart),
+		cmocka_unit_test(test_export_sanitised),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

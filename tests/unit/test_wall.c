@@ -239,6 +239,48 @@ static void test_big_letters(void **state)
 	assert_int_equal(wall_big_render("x", false, rows), 0);
 }
 
+/* The problem list: worst first, and each pod line says when its age text changes so the
+ * idle wall can sleep until then (nodes and workloads have no age: never). */
+static void test_problems_and_when_they_change(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	time_t now = 1700000000;
+	struct model_node n = { .name = "n1", .ready = false };
+	snprintf(n.status, sizeof(n.status), "NotReady");
+	model_node_upsert(&m, &n);
+	struct model_pod young = { .ns = "a", .name = "crash", .node = "n1", .ip = "", .ready = 0, .total = 1,
+				   .restarts = 4, .created = now - 30 };
+	snprintf(young.status, sizeof(young.status), "CrashLoopBackOff");
+	model_pod_upsert(&m, &young);
+	struct model_pod old = { .ns = "a", .name = "pending", .node = "", .ip = "", .ready = 0, .total = 1,
+				 .created = now - 3 * 3600 - 125 };
+	snprintf(old.status, sizeof(old.status), "Pending");
+	model_pod_upsert(&m, &old);
+	struct model_pod fine = { .ns = "a", .name = "ok", .node = "n1", .ip = "", .ready = 1, .total = 1,
+				  .healthy = true, .created = now - 5 };
+	snprintf(fine.status, sizeof(fine.status), "Running");
+	model_pod_upsert(&m, &fine);
+
+	struct wall_problem p[8];
+	size_t total = 0;
+	size_t np = wall_problems(&m, now, p, 8, &total);
+	assert_int_equal(np, 3);
+	assert_int_equal(total, 3);
+	assert_string_equal(p[0].text, "node n1 NotReady");
+	assert_int_equal(p[0].changes_at, 0);
+	assert_string_equal(p[1].text, "pod a/crash CrashLoopBackOff 0/1 restarts 4 age 30s");
+	assert_int_equal(p[1].changes_at, now + 1);       /* seconds shown */
+	assert_string_equal(p[2].text, "pod a/pending Pending 0/1 restarts 0 age 3h2m");
+	assert_int_equal(p[2].changes_at, now + 55);      /* at 3h3m */
+	assert_int_equal(p[2].sev, SEV_WARN);
+	/* Cut at max: the total still counts everything. */
+	assert_int_equal(wall_problems(&m, now, p, 1, &total), 1);
+	assert_int_equal(total, 3);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_host_counts_and_problems),
 		cmocka_unit_test(test_host_failing),
 		cmocka_unit_test(test_big_letters),
+		cmocka_unit_test(test_problems_and_when_they_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,6 +195,51 @@ static void test_error_and_bad_lines(void **state)
 	model_free(&m);
 }
 
+/* An event bigger than the stack arena spills to the heap and still decodes whole; every
+ * outcome hands jansson its own allocator back. */
+static void test_big_event_and_allocator_restored(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct watch_event ev;
+	char err[300];
+	json_malloc_t m0;
+	json_free_t f0;
+	json_get_alloc_funcs(&m0, &f0);
+	/* 3,000 labels: a tree of several hundred KiB. */
+	size_t cap = 256 * 1024, len = 0;
+	char *line = malloc(cap);
+	assert_non_null(line);
+	len += (size_t)snprintf(line + len, cap - len,
+				"{\"type\":\"ADDED\",\"object\":{\"kind\":\"Pod\",\"metadata\":"
+				"{\"name\":\"big\",\"namespace\":\"x\",\"resourceVersion\":\"7\",\"labels\":{");
+	for (int i = 0; i < 3000; i++)
+		len += (size_t)snprintf(line + len, cap - len, "%s\"label-%04d\":\"value-%04d\"",
+					i ? "," : "", i, i);
+	len += (size_t)snprintf(line + len, cap - len, "}},\"spec\":{\"nodeName\":\"n9\"}}}");
+	assert_true(len < cap - 1);
+	assert_int_equal(watch_apply_line(KUBE_PODS, line, len, &m, &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.type, WATCH_ADDED);
+	assert_string_equal(ev.rv, "7");
+	const struct model_pod *p = model_pod_find(&m, "x", "big");
+	assert_non_null(p);
+	assert_string_equal(p->node, "n9");
+	json_malloc_t m1;
+	json_free_t f1;
+	json_get_alloc_funcs(&m1, &f1);
+	assert_ptr_equal(m1, m0);
+	assert_ptr_equal(f1, f0);
+	/* Cut short: an error, the allocator restored all the same. */
+	assert_int_equal(watch_apply_line(KUBE_PODS, line, len / 2, &m, &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not JSON"));
+	json_get_alloc_funcs(&m1, &f1);
+	assert_ptr_equal(m1, m0);
+	assert_ptr_equal(f1, f0);
+	free(line);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_receiver_can_stop),
 		cmocka_unit_test(test_event_sequence_on_the_model),
 		cmocka_unit_test(test_error_and_bad_lines),
+		cmocka_unit_test(test_big_event_and_allocator_restored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

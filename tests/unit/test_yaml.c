@@ -1,5 +1,6 @@
 /* Unit tests for kube/yaml: scalar resolution, marks and plain text, anchors and aliases,
- * and every refusal (syntax, multi-document, alias bombs, depth, duplicate keys). */
+ * every refusal (syntax, multi-document, alias bombs, depth, duplicate keys), and the
+ * reader helpers (yaml_read_*). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -178,6 +179,80 @@ static void test_file(void **state)
 	free(err);
 }
 
+/* The reader helpers config.yaml and matrix files are read with: FILE:LINE errors,
+ * unknown keys as errors or as capped warnings, text values and their rules. */
+static void test_reader(void **state)
+{
+	(void)state;
+	struct yaml_doc *d = load("a: 1\nname: 2024\n\"bad\\x01\": x\ntext: \"two words\"\nlist: [x]\n"
+				  "multi: \"l1\\nl2\"\nnul: \"a\\0b\"\nempty: ''\nnone: ~\n");
+	char *err = NULL;
+	struct yaml_reader r = { d, &err };
+	json_t *root = yaml_doc_root(d);
+
+	assert_int_equal(yaml_read_fail(&r, 3, "x: %s", "wrong"), -1);
+	assert_string_equal(err, "t.yaml:3: x: wrong");
+	free(err);
+	assert_int_equal(yaml_read_fail(&r, 0, "empty"), -1);
+	assert_string_equal(err, "t.yaml: empty");
+	free(err);
+	err = NULL;
+	assert_int_equal(yaml_read_line(&r, root, "text", 0), 4);
+
+	/* Unknown keys: warnings (the control byte shown as '?'), capped; or the first as an error. */
+	static const char *const keys[] = { "a", "name", "text", "list", "multi", "nul", "empty", "none", NULL };
+	char **warn = NULL;
+	size_t nwarn = 0;
+	assert_int_equal(yaml_read_keys(&r, root, "top", keys, &warn, &nwarn, 5), 0);
+	assert_int_equal(nwarn, 1);
+	assert_string_equal(warn[0], "t.yaml:3: top.bad?: unknown key (ignored)");
+	assert_int_equal(yaml_read_keys(&r, root, "", keys, &warn, &nwarn, 1), 0);
+	assert_int_equal(nwarn, 1); /* the cap */
+	free(warn[0]);
+	free(warn);
+	assert_null(err);
+	static const char *const two[] = { "a", "name", NULL };
+	assert_int_equal(yaml_read_keys(&r, root, "", two, NULL, NULL, 0), -1);
+	assert_string_equal(err, "t.yaml:3: bad?: unknown key (expected one of: a, name)");
+	free(err);
+	err = NULL;
+
+	/* Text: plain scalars as written, the rules for blanks, newlines, length, NUL. */
+	char *out = NULL;
+	assert_int_equal(yaml_read_text(&r, root, "name", 0, "name", 0, 0, &out), 0);
+	assert_string_equal(out, "2024");
+	free(out);
+	assert_int_equal(yaml_read_text(&r, root, "none", 0, "none", 0, 0, &out), 0);
+	assert_null(out);
+	assert_int_equal(yaml_read_text(&r, root, "absent", 0, "absent", 0, 0, &out), 0);
+	assert_null(out);
+	assert_int_equal(yaml_read_text(&r, root, "text", 0, "text", YAML_TEXT_BLANKS, 0, &out), 0);
+	assert_string_equal(out, "two words");
+	free(out);
+	struct { const char *key; unsigned flags; size_t max; const char *want; } bad[] = {
+		{ "text", 0, 0, "t.yaml:4: text: contains control characters or blanks" },
+		{ "text", YAML_TEXT_BLANKS, 5, "t.yaml:4: text: longer than 5 bytes" },
+		{ "multi", YAML_TEXT_BLANKS, 0, "t.yaml:6: multi: contains control characters" },
+		{ "list", YAML_TEXT_BLANKS, 0, "t.yaml:5: list: expected a string" },
+		{ "nul", YAML_TEXT_BLANKS, 0, "t.yaml:7: nul: contains a NUL byte" },
+		{ "empty", YAML_TEXT_BLANKS, 0, "t.yaml:8: empty: must not be empty" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(yaml_read_text(&r, root, bad[i].key, 0, bad[i].key, bad[i].flags, bad[i].max, &out), -1);
+		assert_null(out);
+		assert_string_equal(err, bad[i].want);
+		free(err);
+		err = NULL;
+	}
+	assert_int_equal(yaml_read_text(&r, root, "multi", 0, "multi", YAML_TEXT_MULTILINE, 0, &out), 0);
+	assert_string_equal(out, "l1\nl2");
+	free(out);
+	assert_true(yaml_text_clean("a b", YAML_TEXT_BLANKS));
+	assert_false(yaml_text_clean("a\tb", YAML_TEXT_BLANKS));
+	assert_false(yaml_text_clean("a\x7f", YAML_TEXT_BLANKS | YAML_TEXT_MULTILINE));
+	yaml_doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_reader),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
