@@ -19,6 +19,8 @@ T_TMUX=""
 t_cleanup() {
   local p
   if [ -n "$T_TMUX" ]; then tmux -L "$T_TMUX" kill-server >/dev/null 2>&1; fi
+  # pm2's daemon forks away from us (no PID of ours holds it): tests/lib/sshd.sh stops it.
+  if declare -F pm2_cleanup >/dev/null; then pm2_cleanup; fi
   for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${T_PIDS[@]}"; do
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
