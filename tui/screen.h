@@ -4,8 +4,8 @@
  * the '/' filter and ':' command prompts, the '?' help screen generated from the command
  * table and keymap, key dispatch through the keymap, and command execution.
  *
- * Drawing happens only in the loop's before-sleep hook, at most ~30 frames a second, and
- * only when something is dirty; network callbacks call screen_mark_dirty() and nothing
+ * Drawing happens only in the loop's before-sleep hook and only when something is dirty:
+ * after a key at once, otherwise at most 10 frames a second; network callbacks call screen_mark_dirty() and nothing
  * else.  Input is drained with non-blocking wget_wch until ERR whenever the tty is
  * readable.  SIGWINCH, SIGINT, SIGTERM and SIGHUP arrive through a signalfd watched by the
  * loop (so no signal handler and no global flag exist).
