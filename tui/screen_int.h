@@ -42,6 +42,7 @@ struct screen {
 	size_t help_top;
 	bool dirty;
 	bool urgent;               /* a key was handled: draw now, not at the frame budget */
+	long long pace_tokens, pace_at; /* frame pacing (tui/screen.c): tokens x1000, when counted */
 	long long last_frame_ms;
 	long long frame_timer;
 	long long tick_timer;
