@@ -211,23 +211,34 @@ static void describe_time(const char *ts, time_t now, char *out, size_t cap)
 	snprintf(out, cap, "%s (%s ago)", ts, age);
 }
 
-static void describe_labels(struct describe *d, int keyw, const json_t *meta)
+/* metadata.labels or metadata.annotations ("field"), one key=value a line under `title`
+ * as kubectl describe shows them; values are raw server text (sanitised by the caller). */
+static void describe_map(struct describe *d, int keyw, const json_t *meta, const char *field,
+			 const char *title)
 {
-	const json_t *labels = json_object_get(meta, "labels");
+	const json_t *map = json_object_get(meta, field);
 	const char *k;
 	const json_t *v;
 	bool first = true;
-	json_object_foreach((json_t *)labels, k, v) {
+	json_object_foreach((json_t *)map, k, v) {
 		char kv[600];
 		snprintf(kv, sizeof(kv), "%s=%s", k, json_string_value(v) ? json_string_value(v) : "");
+		/* A multi-line annotation (a JSON blob, a script) shows its first line only. */
+		kv[strcspn(kv, "\r\n")] = '\0';
 		if (first)
-			describe_kv(d, SEV_OK, 0, keyw, "Labels", kv);
+			describe_kv(d, SEV_OK, 0, keyw, title, kv);
 		else
 			describe_add(d, SEV_OK, "%*s  %s", keyw, "", kv);
 		first = false;
 	}
 	if (first)
-		describe_kv(d, SEV_OK, 0, keyw, "Labels", NULL);
+		describe_kv(d, SEV_OK, 0, keyw, title, NULL);
+}
+
+static void describe_labels(struct describe *d, int keyw, const json_t *meta)
+{
+	describe_map(d, keyw, meta, "labels", "Labels");
+	describe_map(d, keyw, meta, "annotations", "Annotations");
 }
 
 /* Conditions as a small table; a condition in its bad state is highlighted (for nodes

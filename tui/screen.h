@@ -5,7 +5,7 @@
  * table and keymap, key dispatch through the keymap, and command execution.
  *
  * Drawing happens only in the loop's before-sleep hook and only when something is dirty:
- * after a key at once, otherwise paced (a short burst, then 10 a second); network callbacks call screen_mark_dirty() and nothing
+ * after a key at once, otherwise paced (10 a second; a burst at start-up); network callbacks call screen_mark_dirty() and nothing
  * else.  Input is drained with non-blocking wget_wch until ERR whenever the tty is
  * readable.  SIGWINCH, SIGINT, SIGTERM and SIGHUP arrive through a signalfd watched by the
  * loop (so no signal handler and no global flag exist).

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Terminal injection from cluster content: a termination message (crashloop) and an Event
-# message carrying OSC 0 (title), OSC 52 (clipboard), CSI cursor moves and clear-screen,
+# Terminal injection from cluster content: a termination message (crashloop), an Event
+# message and a pod annotation carrying OSC 0 (title), OSC 52 (clipboard), CSI cursor moves and clear-screen,
 # an 8-bit C1 CSI and a BiDi override are drawn escaped in the events pane and the
 # describe view.  The same text from an SSH host (a fake `pm2 jlist` whose process name
 # and a fake `df -P` whose mount name carry it, on a local sshd) in the hosts pane, the
@@ -40,9 +40,14 @@ tm_keys 4
 if tm_wait 20 "Evil"; then t_ok "events pane shows the hostile event"; else t_fail "events pane shows the hostile event" "$(tm_screen | head -30)"; fi
 check_screen "events pane"
 
+# An annotation carries it too (the describe view lists annotations, as kubectl does).
+kc patch pod "$POD" -n ingest --type merge \
+  -p "{\"metadata\":{\"annotations\":{\"evil\":\"${EVIL/end-of-evil/annotation-end}\"}}}" >/dev/null ||
+  t_fail "annotation patch accepted"
 tm_keys : "describe pod/ingest/$POD" Enter
 if tm_wait 30 "end-of-evil"; then t_ok "describe shows the hostile messages"; else
   t_fail "describe shows the hostile messages" "$(tm_screen | head -40)"; fi
+t_contains "describe shows the hostile annotation" "annotation-end" "$(tm_screen)"
 check_screen "describe view"
 if tm_dead; then t_fail "warroom still running" "$(tm_screen | tail)"; else t_ok "warroom still running"; fi
 tm_restart_server

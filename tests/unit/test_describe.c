@@ -172,6 +172,11 @@ static void test_imagepull_pod(void **state)
 	assert_non_null(strstr(d.lines[st + 1].text, "ImagePull"));
 	assert_int_equal(d.lines[st + 1].sev, SEV_BAD);
 	assert_true(find_line(&d, "Image:          quay.io/ingest/core:9.9.9-missing", 0) > 0);
+	/* Annotations under their title as kubectl shows them; a multi-line value: its first line. */
+	long an = find_line(&d, "Annotations:    kubectl.kubernetes.io/restartedAt=2026-11-21T10:00:00Z", 0);
+	assert_true(an > 0);
+	assert_non_null(strstr(d.lines[an + 1].text, "note=first line"));
+	assert_int_equal(find_line(&d, "second line", 0), -1);
 	long ev = find_line(&d, "Events:", 0);
 	long failed = find_line(&d, "Failed to pull image", (size_t)ev);
 	assert_true(failed > ev);
