@@ -106,6 +106,9 @@ int timeline_observe_model(struct timeline *tl, const struct model *m, const cha
  * when recorded, 0 when unchanged, -1 on a write error. */
 int timeline_observe_state(struct timeline *tl, const char *ctx, const char *object,
 			   const char *state, const char *text, long long now, char *err, size_t cap);
+/* The last known state of `obj` in ctx as timeline_observe_state recorded it; "" when
+ * normal or never seen.  Valid until the next change of the timeline. */
+const char *timeline_state_get(const struct timeline *tl, const char *ctx, const char *obj);
 
 /* Records a one-off entry (kind "note", or "action"). 0 or -1 with err. */
 int timeline_note(struct timeline *tl, const char *kind, const char *ctx, const char *object,

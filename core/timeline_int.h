@@ -5,7 +5,6 @@
 #include "core/timeline.h"
 
 /* Last known abnormal state of ctx/obj, "" when normal or unknown. */
-const char *timeline_state_get(const struct timeline *tl, const char *ctx, const char *obj);
 /* Sets it; NULL or "" removes it. */
 void timeline_state_set(struct timeline *tl, const char *ctx, const char *obj, const char *state);
 size_t timeline_state_count(const struct timeline *tl);

@@ -293,14 +293,22 @@ static void timeline_observe_hosts(struct app *app, struct timeline_console *tc,
 									       err, sizeof(err)), err);
 		}
 		for (size_t k = 0; st->have_pm2 && st->pm2_flags && k < st->pm2.n; k++) {
-			if (!st->pm2_flags[k].restarts_rising)
-				continue;
 			const struct pm2_proc *pp = &st->pm2.v[k];
 			snprintf(obj, sizeof(obj), "host/%s/pm2/%s", name, pp->name);
-			/* The count is the state: every further jump is a new entry. */
+			/* The count is the state: every further jump is a new entry.  Compared with the
+			 * count last recorded, not only with the previous poll's (restarts_rising):
+			 * this tick and the polls run on their own clocks, and a poll flagged as rising
+			 * can be followed by another before the tick sees it. */
+			long long before = -1;
+			if (sscanf(timeline_state_get(&tc->tl, name, obj), "restarts %lld", &before) != 1)
+				before = -1;
+			bool rising = st->pm2_flags[k].restarts_rising;
+			if (!(before >= 0 && pp->restarts > before) && !rising)
+				continue;
+			long long from = before >= 0 && before < pp->restarts ? before : st->pm2_flags[k].restarts_before;
 			snprintf(state, sizeof(state), "restarts %lld", pp->restarts);
 			snprintf(text, sizeof(text), "Host %s: pm2 %s restarts jumped from %lld to %lld", name, pp->name,
-				 st->pm2_flags[k].restarts_before, pp->restarts);
+				 from, pp->restarts);
 			timeline_console_note_error(tc, timeline_observe_state(&tc->tl, name, obj, state, text, now,
 									       err, sizeof(err)), err);
 		}

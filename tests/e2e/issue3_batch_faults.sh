@@ -22,7 +22,10 @@ agree() {
   local what=$1 i p_ok=0 n_ok=0 o t on tn
   for i in $(seq 15); do
     if [ $p_ok = 0 ]; then
-      o=$(ours_pods); t=$(theirs_pods)
+      # Both snapshots at the same moment: crash-looping pods change every few seconds,
+      # and one after the other (slow under the latency fault) they would never agree.
+      theirs_pods >"$T_TMP/theirs" & local tp=$!
+      o=$(ours_pods); wait "$tp"; t=$(cat "$T_TMP/theirs")
       [ -n "$o" ] && [ "$o" == "$t" ] && p_ok=1
     fi
     if [ $n_ok = 0 ]; then
