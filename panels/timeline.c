@@ -187,6 +187,10 @@ struct timeline_console {
 	long long timer;
 	bool shown;           /* the console shows the timeline view */
 	unsigned long observed_version[DRIFT_MAX_SIDES]; /* per context (panels/drift order) */
+	/* Per context: the Helm releases of its last synced list and the context's name then,
+	 * to tell a release uninstalled (gone from the next list) from a context switch. */
+	struct helm_list helm_seen[DRIFT_MAX_SIDES];
+	char *helm_seen_ctx[DRIFT_MAX_SIDES];
 	char last_error[600];  /* the last write/read error, shown in the view's title */
 };
 
@@ -315,22 +319,60 @@ static void timeline_observe_hosts(struct app *app, struct timeline_console *tc,
 	}
 }
 
-/* Helm releases (kube/helm via panels/drift): failed or pending-* and back. */
-static void timeline_observe_helm(struct timeline_console *tc, const char *ctx, const struct helm_list *h,
-				  long long now)
+static bool timeline_helm_has(const struct helm_list *h, const struct helm_release *r)
 {
-	for (size_t i = 0; h && i < h->n; i++) {
-		const struct helm_release *r = &h->v[i];
-		char obj[600], text[900], err[400];
+	for (size_t i = 0; h && i < h->n; i++)
+		if (!strcmp(h->v[i].ns, r->ns) && !strcmp(h->v[i].name, r->name))
+			return true;
+	return false;
+}
+
+/* Helm releases (kube/helm via panels/drift) of context i, named ctx: failed or
+ * pending-* and back, installed again, and uninstalled (gone from a synced list that
+ * followed one that had it, in the same context).  A release uninstalled while no
+ * warroom ran is not noticed: nothing remembers it. */
+static void timeline_observe_helm(struct timeline_console *tc, size_t i, const char *ctx,
+				  const struct helm_list *h, long long now)
+{
+	if (!h)
+		return;  /* not (yet) listed: nothing is known gone */
+	char obj[600], text[900], err[400];
+	struct helm_list *seen = &tc->helm_seen[i];
+	bool same_ctx = tc->helm_seen_ctx[i] && !strcmp(tc->helm_seen_ctx[i], ctx);
+	for (size_t k = 0; same_ctx && k < seen->n; k++) {
+		const struct helm_release *r = &seen->v[k];
+		if (timeline_helm_has(h, r))
+			continue;
 		snprintf(obj, sizeof(obj), "helm/%s/%s", r->ns, r->name);
+		snprintf(text, sizeof(text), "Helm release %s/%s uninstalled (its last revision %d was %s)", r->ns,
+			 r->name, r->version, r->status);
+		timeline_console_note_error(tc, timeline_observe_state(&tc->tl, ctx, obj, "uninstalled", text, now,
+								       err, sizeof(err)), err);
+	}
+	for (size_t k = 0; k < h->n; k++) {
+		const struct helm_release *r = &h->v[k];
+		snprintf(obj, sizeof(obj), "helm/%s/%s", r->ns, r->name);
+		bool again = !strcmp(timeline_state_get(&tc->tl, ctx, obj), "uninstalled");
 		if (r->flagged)
 			snprintf(text, sizeof(text), "Helm release %s/%s revision %d is %s", r->ns, r->name, r->version,
 				 r->status);
 		else
-			snprintf(text, sizeof(text), "Helm release %s/%s recovered: revision %d is %s", r->ns, r->name,
-				 r->version, r->status);
+			snprintf(text, sizeof(text), "Helm release %s/%s %s: revision %d is %s", r->ns, r->name,
+				 again ? "installed again" : "recovered", r->version, r->status);
 		timeline_console_note_error(tc, timeline_observe_state(&tc->tl, ctx, obj, r->flagged ? r->status : "",
 								       text, now, err, sizeof(err)), err);
+	}
+	/* Remember this list (the releases' fixed-size records are copied whole). */
+	if (seen->cap < h->n) {
+		seen->v = xrealloc(seen->v, h->n * sizeof(*seen->v));
+		seen->cap = h->n;
+	}
+	if (h->n)
+		memcpy(seen->v, h->v, h->n * sizeof(*seen->v));
+	seen->n = h->n;
+	if (!same_ctx) {
+		free(tc->helm_seen_ctx[i]);
+		tc->helm_seen_ctx[i] = xstrdup(ctx);
 	}
 }
 
@@ -366,7 +408,7 @@ static void timeline_observe_context(struct app *app, struct timeline_console *t
 		timeline_console_note_error(tc, rc, err);
 		*seen = dcx.model->version;
 	}
-	timeline_observe_helm(tc, ctx, dcx.helm, now);
+	timeline_observe_helm(tc, i, ctx, dcx.helm, now);
 }
 
 static long timeline_console_tick(struct loop *loop, long long id, void *ud)
@@ -426,6 +468,10 @@ void timeline_console_stop(struct app *app)
 	if (!tc)
 		return;
 	loop_cancel_timer(app->loop, tc->timer);
+	for (size_t i = 0; i < DRIFT_MAX_SIDES; i++) {
+		free(tc->helm_seen[i].v);
+		free(tc->helm_seen_ctx[i]);
+	}
 	pane_free(&tc->pane);
 	timeline_close(&tc->tl);
 	free(tc);

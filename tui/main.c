@@ -609,6 +609,19 @@ int main(int argc, char **argv)
 		rc = main_fail("%s", connerr);
 		goto out;
 	}
+	/* Every further --context must resolve too: a typo stops start-up here, as the first
+	 * would, rather than showing later as an error line in the drift view. */
+	for (size_t i = 1; i < app.ncontexts; i++) {
+		struct kube_flags fl = { .kubeconfig = app.kflags.kubeconfig, .context = app.contexts[i] };
+		struct kube_conn *other = main_load_conn(&fl, connerr, sizeof(connerr));
+		if (!other) {
+			char why[2400];
+			snprintf(why, sizeof(why), "--context '%s': %s", app.contexts[i], connerr);
+			rc = main_fail("%s", why);
+			goto out;
+		}
+		kube_conn_free(other);
+	}
 	if (!batch && npanels) {
 		rc = main_fail("%s", "--panel only makes sense with --batch");
 		goto out;

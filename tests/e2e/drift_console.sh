@@ -4,7 +4,8 @@
 # dev has appear within seconds, marked '!' (and '*' on the departing side) so that they
 # stand out without colour too, and coloured when colour is on.  Helm releases are
 # watched: a new revision that is pending-upgrade, then failed, then a deployed one, is
-# flagged in the view and recorded in the timeline with its context.
+# flagged in the view and recorded in the timeline with its context, and so are an
+# uninstall and an install again.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/contexts.sh"
 
@@ -80,6 +81,18 @@ out=$(tl)
 order=$(grep -oE "revision 3 is pending-upgrade|revision 3 is failed|revision 4 is deployed" <<<"$out" | tr '\n' ' ')
 t_eq "helm: the timeline entries in order, each once" "revision 3 is pending-upgrade revision 3 is failed revision 4 is deployed " "$order"
 t_eq "helm: dev's failed release recorded once, not per tick" 1 "$(grep -c "dev .*Helm release ingest/ingest-stack revision 5 is failed" <<<"$out")"
+# Uninstalled (helm uninstall deletes every revision's Secret), then installed again.
+kprod -n managed-services delete secret -l owner=helm,name=managed-services-api >/dev/null
+wait_until 15 tl_has "managed-services-api uninstalled"
+t_match "helm: an uninstalled release is recorded, with its last revision" \
+  "prod .*Helm release managed-services/managed-services-api uninstalled \(its last revision 4 was deployed\)" "$(tl)"
+helm_secret managed-services-api 1 deployed | kprod create --validate=false -f - >/dev/null
+wait_until 15 tl_has "managed-services-api installed again"
+out=$(tl)
+t_match "helm: installed again is said so, not as a recovery" \
+  "prod .*Helm release managed-services/managed-services-api installed again: revision 1 is deployed" "$out"
+t_eq "helm: the uninstall recorded once" 1 "$(grep -c "managed-services-api uninstalled" <<<"$out")"
+t_lacks "helm: dev's releases not reported uninstalled" "dev .*uninstalled" "$out"
 
 # NO_COLOR: the markers carry the difference alone.
 tmux -L "$T_TMUX" respawn-pane -k -t t env NO_COLOR=1 "$WR" --context dev --context prod

@@ -77,5 +77,9 @@ tm_wait 10 "> Pods" && t_ok "console: Esc closes the drift view" || t_fail "cons
 out=$("$WR" --batch --panel drift --context dev --context nope 2>&1); rc=$?
 t_eq "unknown context: exit 2" 2 "$rc"
 t_contains "unknown context named" "nope" "$out"
+# The console too stops at start-up, naming the context, before the screen is set up.
+out=$(timeout 20 "$WR" --context dev --context nope </dev/null 2>&1); rc=$?
+t_eq "console, unknown further context: exit 2" 2 "$rc"
+t_contains "console, unknown further context: named" "--context 'nope': context \"nope\" not found" "$out"
 
 t_done
