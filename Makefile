@@ -90,7 +90,8 @@ $(BUILD)/tests/test_sim_%: tests/unit/test_sim_%.c $(BUILD)/libsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(SIM_CFLAGS) -o $@ $< $(BUILD)/libsim.a $(SIM_LIBS) $(CMOCKA_LIBS) $(LDFLAGS_ALL)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libwarroom.a
+# tests/unit/fixture.h: the shared fixture reader (static inline, nothing to link).
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/fixture.h $(BUILD)/libwarroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(PKG_CFLAGS) -o $@ $< $(BUILD)/libwarroom.a $(PKG_LIBS) -lm $(CMOCKA_LIBS) $(LDFLAGS_ALL)
 
@@ -157,15 +158,15 @@ bench-soak: all
 FUZZ_TIME ?= 60
 FUZZ_CC    = clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BIN   = $(BUILD)/fuzz
-FUZZ_DECODE = kube/decode.c kube/decode_json.c kube/decode_objects.c kube/podstatus.c core/model.c core/model_objects.c core/xalloc.c
+FUZZ_DECODE = kube/decode.c kube/decode_json.c kube/decode_objects.c kube/podstatus.c core/model.c core/model_objects.c core/utf8.c core/xalloc.c
 fuzz-build:
 	@mkdir -p $(FUZZ_BIN)
-	$(FUZZ_CC) tests/fuzz/fuzz_text.c tui/text.c -o $(FUZZ_BIN)/fuzz_text
+	$(FUZZ_CC) tests/fuzz/fuzz_text.c tui/text.c core/utf8.c -o $(FUZZ_BIN)/fuzz_text
 	$(FUZZ_CC) tests/fuzz/fuzz_podstatus.c kube/podstatus.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_podstatus
-	$(FUZZ_CC) tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/kubeconfig.c kube/kubeconfig_parse.c kube/credential.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_kubeconfig
+	$(FUZZ_CC) tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/yaml_read.c kube/kubeconfig.c kube/kubeconfig_parse.c kube/credential.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_kubeconfig
 	$(FUZZ_CC) tests/fuzz/fuzz_df.c ssh/checks.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_df
-	$(FUZZ_CC) tests/fuzz/fuzz_pm2.c ssh/checks.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_pm2
-	$(FUZZ_CC) tests/fuzz/fuzz_logline.c kube/logsplit.c core/logbuf.c core/logview.c tui/text.c core/xalloc.c -o $(FUZZ_BIN)/fuzz_logline
+	$(FUZZ_CC) tests/fuzz/fuzz_pm2.c ssh/checks.c ssh/pm2_rpc.c core/xalloc.c $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_pm2
+	$(FUZZ_CC) tests/fuzz/fuzz_logline.c kube/logsplit.c core/logbuf.c core/logview.c tui/text.c core/utf8.c core/xalloc.c -o $(FUZZ_BIN)/fuzz_logline
 	$(FUZZ_CC) tests/fuzz/fuzz_matrix.c core/matrix.c core/symptom.c kube/yaml.c kube/yaml_read.c core/xalloc.c -lyaml $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_matrix
 	$(FUZZ_CC) tests/fuzz/fuzz_decode.c $(FUZZ_DECODE) $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_decode
 	$(FUZZ_CC) tests/fuzz/fuzz_status.c $(FUZZ_DECODE) $$(pkg-config --libs jansson) -o $(FUZZ_BIN)/fuzz_status

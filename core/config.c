@@ -286,7 +286,7 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 		return yaml_read_fail(&r->y, h->line, "%s: expected a map with at least 'name'", what);
 	static const char *const keys[] = { "name", "address", "port", "user", "identity", "jump",
 		"groups", "checks", "expect_pm2", "disk_warn", "disk_crit", "mounts", "probes",
-		"password_auth", "actions", NULL };
+		"password_auth", "actions", "pm2", NULL };
 	char f[6][96];
 	const char *names[6] = { "name", "address", "user", "identity", "jump", NULL };
 	for (int k = 0; names[k]; k++)
@@ -325,6 +325,17 @@ static int cfg_host(const struct cfg_reader *r, const json_t *arr, size_t i, str
 				      "%s: disk_warn %d is above disk_crit %d", what, h->disk_warn, h->disk_crit);
 	if (cfg_mounts(r, o, what, h) < 0)
 		return -1;
+	snprintf(f[5], sizeof(f[5]), "%s.pm2", what);
+	char *pm2 = NULL;
+	if (cfg_string_at(r, o, "pm2", 0, f[5], false, &pm2) < 0)
+		return -1;
+	if (pm2 && strcmp(pm2, "cli") != 0 && strcmp(pm2, "auto") != 0) {
+		free(pm2);
+		return yaml_read_fail(&r->y, yaml_read_line(&r->y, o, "pm2", 0),
+				      "%s: expected auto or cli", f[5]);
+	}
+	h->pm2_cli = pm2 && strcmp(pm2, "cli") == 0;
+	free(pm2);
 	snprintf(f[5], sizeof(f[5]), "%s.password_auth", what);
 	if (cfg_bool(r, o, "password_auth", f[5], &h->password_auth) < 0 ||
 	    cfg_actions(r, o, what, h) < 0)

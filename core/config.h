@@ -23,6 +23,9 @@
  *       groups: [ci, build]
  *       checks: [df, pm2, load]       # default: [df, load]
  *       expect_pm2: [api, worker]     # each must appear exactly once in pm2 jlist
+ *       pm2: cli                      # auto (default): ask pm2's daemon over its RPC
+ *                                     #   socket, `pm2 jlist` when that fails; cli: always
+ *                                     #   `pm2 jlist`
  *       disk_warn: 85                 # use % (defaults 85 / 95)
  *       disk_crit: 95
  *       mounts: [{path: /data, warn: 70, crit: 90}]   # per-mount overrides
@@ -98,6 +101,7 @@ struct config_host {
 	size_t nprobes;
 	unsigned line;           /* where the entry starts, for later messages */
 	bool password_auth;
+	bool pm2_cli;            /* `pm2: cli`: the pm2 check always runs `pm2 jlist` */
 	bool actions_set;        /* `actions:` given: only those are offered */
 	struct config_action *actions;
 	size_t nactions;

@@ -44,19 +44,23 @@ void model_free(struct model *m)
 	model_init(m);
 }
 
-static int model_pod_cmp(const char *ns, const char *name, const struct model_pod *p)
+/* ---- the sorted index (model_int.h) ---- */
+
+int model_key_compare(const struct model_key *k, const char *ns, const char *name, int kind)
 {
-	int c = strcmp(ns, p->ns);
-	return c ? c : strcmp(name, p->name);
+	int c = k->ns && ns ? strcmp(k->ns, ns) : 0;
+	if (!c)
+		c = strcmp(k->name, name);
+	return c ? c : k->kind - kind;
 }
 
-/* Binary search: index of ns/name, or where it would be inserted (*found = false). */
-static size_t model_pod_index(const struct model *m, const char *ns, const char *name, bool *found)
+size_t model_index_search(const struct model *m, size_t n, const struct model_key *k, model_key_cmp cmp,
+			  bool *found)
 {
-	size_t lo = 0, hi = m->npods;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = model_pod_cmp(ns, name, m->pods[mid]);
+		int c = cmp(m, mid, k);
 		if (c == 0) {
 			*found = true;
 			return mid;
@@ -68,6 +72,36 @@ static size_t model_pod_index(const struct model *m, const char *ns, const char 
 	}
 	*found = false;
 	return lo;
+}
+
+void *model_index_open(void *v, size_t *cap, size_t *n, size_t at, size_t size)
+{
+	v = xgrow(v, cap, *n + 1, size);
+	char *b = v;
+	memmove(b + (at + 1) * size, b + at * size, (*n - at) * size);
+	(*n)++;
+	return v;
+}
+
+void model_index_close(void *v, size_t *n, size_t at, size_t size)
+{
+	char *b = v;
+	memmove(b + at * size, b + (at + 1) * size, (*n - at - 1) * size);
+	(*n)--;
+}
+
+/* ---- pods ---- */
+
+static int model_pod_key_cmp(const struct model *m, size_t i, const struct model_key *k)
+{
+	return model_key_compare(k, m->pods[i]->ns, m->pods[i]->name, 0);
+}
+
+/* Binary search: index of ns/name, or where it would be inserted (*found = false). */
+static size_t model_pod_index(const struct model *m, const char *ns, const char *name, bool *found)
+{
+	const struct model_key k = { ns, name, 0 };
+	return model_index_search(m, m->npods, &k, model_pod_key_cmp, found);
 }
 
 static void model_pod_copy(struct model_pod *dst, const struct model_pod *src)
@@ -114,10 +148,8 @@ void model_pod_upsert(struct model *m, const struct model_pod *p)
 		m->pods[i] = np;
 	} else {
 		model_node_count_pods(m, np->node, 1);
-		m->pods = xgrow(m->pods, &m->cappods, m->npods + 1, sizeof(*m->pods));
-		memmove(&m->pods[i + 1], &m->pods[i], (m->npods - i) * sizeof(*m->pods));
+		m->pods = model_index_open(m->pods, &m->cappods, &m->npods, i, sizeof(*m->pods));
 		m->pods[i] = np;
-		m->npods++;
 	}
 	m->version++;
 	m->pods_version++;
@@ -131,8 +163,7 @@ bool model_pod_delete(struct model *m, const char *ns, const char *name)
 		return false;
 	model_node_count_pods(m, m->pods[i]->node, -1);
 	model_pod_release(m->pods[i]);
-	memmove(&m->pods[i], &m->pods[i + 1], (m->npods - i - 1) * sizeof(*m->pods));
-	m->npods--;
+	model_index_close(m->pods, &m->npods, i, sizeof(*m->pods));
 	m->version++;
 	m->pods_version++;
 	return true;
@@ -184,23 +215,17 @@ void model_pods_end_snapshot(struct model *m, const char *ns)
 	model_pods_sweep(m, ns, true);
 }
 
+/* ---- nodes ---- */
+
+static int model_node_key_cmp(const struct model *m, size_t i, const struct model_key *k)
+{
+	return model_key_compare(k, NULL, m->nodes[i]->name, 0);
+}
+
 static size_t model_node_index(const struct model *m, const char *name, bool *found)
 {
-	size_t lo = 0, hi = m->nnodes;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, m->nodes[mid]->name);
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*found = false;
-	return lo;
+	const struct model_key k = { NULL, name, 0 };
+	return model_index_search(m, m->nnodes, &k, model_node_key_cmp, found);
 }
 
 void model_node_upsert(struct model *m, const struct model_node *n)
@@ -222,10 +247,8 @@ void model_node_upsert(struct model *m, const struct model_node *n)
 		model_node_release(m->nodes[i]);
 		m->nodes[i] = nn;
 	} else {
-		m->nodes = xgrow(m->nodes, &m->capnodes, m->nnodes + 1, sizeof(*m->nodes));
-		memmove(&m->nodes[i + 1], &m->nodes[i], (m->nnodes - i) * sizeof(*m->nodes));
+		m->nodes = model_index_open(m->nodes, &m->capnodes, &m->nnodes, i, sizeof(*m->nodes));
 		m->nodes[i] = nn;
-		m->nnodes++;
 	}
 	m->version++;
 	m->nodes_version++;
@@ -238,8 +261,7 @@ bool model_node_delete(struct model *m, const char *name)
 	if (!found)
 		return false;
 	model_node_release(m->nodes[i]);
-	memmove(&m->nodes[i], &m->nodes[i + 1], (m->nnodes - i - 1) * sizeof(*m->nodes));
-	m->nnodes--;
+	model_index_close(m->nodes, &m->nnodes, i, sizeof(*m->nodes));
 	m->version++;
 	m->nodes_version++;
 	return true;

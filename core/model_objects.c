@@ -1,6 +1,6 @@
 /* core/model_objects: workloads, events and namespaces tables of the model (see model.h).
- * Same shape as the pod and node tables: sorted arrays of pointers, binary search,
- * snapshot generations for re-lists. */
+ * Same shape as the pod and node tables: sorted arrays of pointers on the one index of
+ * model_int.h, snapshot generations for re-lists. */
 #include "core/model_int.h"
 #include "core/xalloc.h"
 
@@ -23,35 +23,17 @@ static void model_workload_release(struct model_workload *w)
 	free(w);
 }
 
-static int model_workload_cmp(enum model_workload_kind kind, const char *ns, const char *name,
-			      const struct model_workload *w)
+static int model_workload_key_cmp(const struct model *m, size_t i, const struct model_key *k)
 {
-	int c = strcmp(ns, w->ns);
-	if (!c)
-		c = strcmp(name, w->name);
-	if (!c)
-		c = (int)kind - (int)w->kind;
-	return c;
+	const struct model_workload *w = m->workloads[i];
+	return model_key_compare(k, w->ns, w->name, (int)w->kind);
 }
 
 static size_t model_workload_index(const struct model *m, enum model_workload_kind kind,
 				   const char *ns, const char *name, bool *found)
 {
-	size_t lo = 0, hi = m->nworkloads;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = model_workload_cmp(kind, ns, name, m->workloads[mid]);
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*found = false;
-	return lo;
+	const struct model_key k = { ns, name, (int)kind };
+	return model_index_search(m, m->nworkloads, &k, model_workload_key_cmp, found);
 }
 
 static void model_workloads_changed(struct model *m)
@@ -79,10 +61,9 @@ void model_workload_upsert(struct model *m, const struct model_workload *w)
 		model_workload_release(m->workloads[i]);
 		m->workloads[i] = nw;
 	} else {
-		m->workloads = xgrow(m->workloads, &m->capworkloads, m->nworkloads + 1, sizeof(*m->workloads));
-		memmove(&m->workloads[i + 1], &m->workloads[i], (m->nworkloads - i) * sizeof(*m->workloads));
+		m->workloads = model_index_open(m->workloads, &m->capworkloads, &m->nworkloads, i,
+						sizeof(*m->workloads));
 		m->workloads[i] = nw;
-		m->nworkloads++;
 	}
 	model_workloads_changed(m);
 }
@@ -95,8 +76,7 @@ bool model_workload_delete(struct model *m, enum model_workload_kind kind, const
 	if (!found)
 		return false;
 	model_workload_release(m->workloads[i]);
-	memmove(&m->workloads[i], &m->workloads[i + 1], (m->nworkloads - i - 1) * sizeof(*m->workloads));
-	m->nworkloads--;
+	model_index_close(m->workloads, &m->nworkloads, i, sizeof(*m->workloads));
 	model_workloads_changed(m);
 	return true;
 }
@@ -167,25 +147,15 @@ static void model_event_release(struct model_event *e)
 	free(e);
 }
 
+static int model_event_key_cmp(const struct model *m, size_t i, const struct model_key *k)
+{
+	return model_key_compare(k, m->events[i]->ns, m->events[i]->name, 0);
+}
+
 static size_t model_event_index(const struct model *m, const char *ns, const char *name, bool *found)
 {
-	size_t lo = 0, hi = m->nevents;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ns, m->events[mid]->ns);
-		if (!c)
-			c = strcmp(name, m->events[mid]->name);
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*found = false;
-	return lo;
+	const struct model_key k = { ns, name, 0 };
+	return model_index_search(m, m->nevents, &k, model_event_key_cmp, found);
 }
 
 static void model_events_changed(struct model *m)
@@ -216,10 +186,8 @@ void model_event_upsert(struct model *m, const struct model_event *e)
 		model_event_release(m->events[i]);
 		m->events[i] = ne;
 	} else {
-		m->events = xgrow(m->events, &m->capevents, m->nevents + 1, sizeof(*m->events));
-		memmove(&m->events[i + 1], &m->events[i], (m->nevents - i) * sizeof(*m->events));
+		m->events = model_index_open(m->events, &m->capevents, &m->nevents, i, sizeof(*m->events));
 		m->events[i] = ne;
-		m->nevents++;
 	}
 	model_events_changed(m);
 }
@@ -231,8 +199,7 @@ bool model_event_delete(struct model *m, const char *ns, const char *name)
 	if (!found)
 		return false;
 	model_event_release(m->events[i]);
-	memmove(&m->events[i], &m->events[i + 1], (m->nevents - i - 1) * sizeof(*m->events));
-	m->nevents--;
+	model_index_close(m->events, &m->nevents, i, sizeof(*m->events));
 	model_events_changed(m);
 	return true;
 }
@@ -275,23 +242,15 @@ static void model_namespace_release(struct model_namespace *n)
 	free(n);
 }
 
+static int model_namespace_key_cmp(const struct model *m, size_t i, const struct model_key *k)
+{
+	return model_key_compare(k, NULL, m->namespaces[i]->name, 0);
+}
+
 static size_t model_namespace_index(const struct model *m, const char *name, bool *found)
 {
-	size_t lo = 0, hi = m->nnamespaces;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, m->namespaces[mid]->name);
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*found = false;
-	return lo;
+	const struct model_key k = { NULL, name, 0 };
+	return model_index_search(m, m->nnamespaces, &k, model_namespace_key_cmp, found);
 }
 
 static void model_namespaces_changed(struct model *m)
@@ -315,12 +274,9 @@ void model_namespace_upsert(struct model *m, const struct model_namespace *n)
 		model_namespace_release(m->namespaces[i]);
 		m->namespaces[i] = nn;
 	} else {
-		m->namespaces = xgrow(m->namespaces, &m->capnamespaces, m->nnamespaces + 1,
-				      sizeof(*m->namespaces));
-		memmove(&m->namespaces[i + 1], &m->namespaces[i],
-			(m->nnamespaces - i) * sizeof(*m->namespaces));
+		m->namespaces = model_index_open(m->namespaces, &m->capnamespaces, &m->nnamespaces, i,
+						 sizeof(*m->namespaces));
 		m->namespaces[i] = nn;
-		m->nnamespaces++;
 	}
 	model_namespaces_changed(m);
 }
@@ -332,9 +288,7 @@ bool model_namespace_delete(struct model *m, const char *name)
 	if (!found)
 		return false;
 	model_namespace_release(m->namespaces[i]);
-	memmove(&m->namespaces[i], &m->namespaces[i + 1],
-		(m->nnamespaces - i - 1) * sizeof(*m->namespaces));
-	m->nnamespaces--;
+	model_index_close(m->namespaces, &m->nnamespaces, i, sizeof(*m->namespaces));
 	model_namespaces_changed(m);
 	return true;
 }

@@ -96,6 +96,46 @@ static enum curl_lazy_arg curl_lazy_arg_kind(long option)
  * the platforms libcurl supports, so one generic type carries them all. */
 typedef void (*curl_lazy_fnptr)(void);
 
+/* curl_easy_setopt and curl_multi_setopt forwarded alike: the argument after option is read
+ * from ap with the type the option's number says, and passed on to the loaded function for
+ * the handle's kind (multi: handle is a CURLM *).  Returns that function's code, or unknown
+ * for a number outside every type range (libcurl could not read its argument either). */
+static int curl_lazy_setopt(void *handle, bool multi, long option, va_list ap, int unknown)
+{
+	CURLoption eo = (CURLoption)option;
+	CURLMoption mo = (CURLMoption)option;
+	switch (curl_lazy_arg_kind(option)) {
+	case CURL_LAZY_LONG: {
+		long v = va_arg(ap, long);
+		return multi ? (int)curl_lazy.fn.curl_multi_setopt(handle, mo, v)
+			     : (int)curl_lazy.fn.curl_easy_setopt(handle, eo, v);
+	}
+	case CURL_LAZY_OBJECT: {
+		void *v = va_arg(ap, void *);
+		return multi ? (int)curl_lazy.fn.curl_multi_setopt(handle, mo, v)
+			     : (int)curl_lazy.fn.curl_easy_setopt(handle, eo, v);
+	}
+	case CURL_LAZY_FUNCTION: {
+		curl_lazy_fnptr v = va_arg(ap, curl_lazy_fnptr);
+		return multi ? (int)curl_lazy.fn.curl_multi_setopt(handle, mo, v)
+			     : (int)curl_lazy.fn.curl_easy_setopt(handle, eo, v);
+	}
+	case CURL_LAZY_OFF_T: {
+		curl_off_t v = va_arg(ap, curl_off_t);
+		return multi ? (int)curl_lazy.fn.curl_multi_setopt(handle, mo, v)
+			     : (int)curl_lazy.fn.curl_easy_setopt(handle, eo, v);
+	}
+	case CURL_LAZY_BLOB: { /* no multi option takes a blob (yet): passed on as the pointer it is */
+		struct curl_blob *v = va_arg(ap, struct curl_blob *);
+		return multi ? (int)curl_lazy.fn.curl_multi_setopt(handle, mo, v)
+			     : (int)curl_lazy.fn.curl_easy_setopt(handle, eo, v);
+	}
+	case CURL_LAZY_UNKNOWN:
+		break;
+	}
+	return unknown;
+}
+
 CURLcode curl_global_init(long flags)
 {
 	return curl_lazy_ready() ? curl_lazy.fn.curl_global_init(flags) : CURLE_FAILED_INIT;
@@ -130,28 +170,9 @@ CURLcode (curl_easy_setopt)(CURL *curl, CURLoption option, ...)
 		return CURLE_FAILED_INIT;
 	va_list ap;
 	va_start(ap, option);
-	CURLcode rc = CURLE_UNKNOWN_OPTION;
-	switch (curl_lazy_arg_kind((long)option)) {
-	case CURL_LAZY_LONG:
-		rc = curl_lazy.fn.curl_easy_setopt(curl, option, va_arg(ap, long));
-		break;
-	case CURL_LAZY_OBJECT:
-		rc = curl_lazy.fn.curl_easy_setopt(curl, option, va_arg(ap, void *));
-		break;
-	case CURL_LAZY_FUNCTION:
-		rc = curl_lazy.fn.curl_easy_setopt(curl, option, va_arg(ap, curl_lazy_fnptr));
-		break;
-	case CURL_LAZY_OFF_T:
-		rc = curl_lazy.fn.curl_easy_setopt(curl, option, va_arg(ap, curl_off_t));
-		break;
-	case CURL_LAZY_BLOB:
-		rc = curl_lazy.fn.curl_easy_setopt(curl, option, va_arg(ap, struct curl_blob *));
-		break;
-	case CURL_LAZY_UNKNOWN:
-		break;
-	}
+	int rc = curl_lazy_setopt(curl, false, (long)option, ap, CURLE_UNKNOWN_OPTION);
 	va_end(ap);
-	return rc;
+	return (CURLcode)rc;
 }
 
 /* Every CURLINFO type (STRING, LONG, DOUBLE, SLIST/PTR, SOCKET, OFF_T) is answered
@@ -193,28 +214,9 @@ CURLMcode (curl_multi_setopt)(CURLM *multi_handle, CURLMoption option, ...)
 		return CURLM_INTERNAL_ERROR;
 	va_list ap;
 	va_start(ap, option);
-	CURLMcode rc = CURLM_UNKNOWN_OPTION;
-	switch (curl_lazy_arg_kind((long)option)) {
-	case CURL_LAZY_LONG:
-		rc = curl_lazy.fn.curl_multi_setopt(multi_handle, option, va_arg(ap, long));
-		break;
-	case CURL_LAZY_OBJECT:
-		rc = curl_lazy.fn.curl_multi_setopt(multi_handle, option, va_arg(ap, void *));
-		break;
-	case CURL_LAZY_FUNCTION:
-		rc = curl_lazy.fn.curl_multi_setopt(multi_handle, option, va_arg(ap, curl_lazy_fnptr));
-		break;
-	case CURL_LAZY_OFF_T:
-		rc = curl_lazy.fn.curl_multi_setopt(multi_handle, option, va_arg(ap, curl_off_t));
-		break;
-	case CURL_LAZY_BLOB: /* no multi option takes a blob (yet): pass it on as the pointer it is */
-		rc = curl_lazy.fn.curl_multi_setopt(multi_handle, option, va_arg(ap, struct curl_blob *));
-		break;
-	case CURL_LAZY_UNKNOWN:
-		break;
-	}
+	int rc = curl_lazy_setopt(multi_handle, true, (long)option, ap, CURLM_UNKNOWN_OPTION);
 	va_end(ap);
-	return rc;
+	return (CURLMcode)rc;
 }
 
 CURLMcode curl_multi_add_handle(CURLM *multi_handle, CURL *curl_handle)

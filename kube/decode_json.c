@@ -2,6 +2,7 @@
  * decoder in kube/decode.c. */
 #include "kube/decode.h"
 
+#include "core/utf8.h"
 #include "core/xalloc.h"
 
 #include <errno.h>
@@ -53,31 +54,9 @@ static void dj_space(struct dj *d)
  * (overlong, surrogate, beyond U+10FFFF or cut). */
 static size_t dj_utf8(const unsigned char *p, const unsigned char *end)
 {
-	unsigned c = p[0], cp;
-	size_t n;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
+	uint32_t cp;
+	size_t n = utf8_decode(p, (size_t)(end - p), &cp);
+	return cp == UTF8_INVALID ? 0 : n;
 }
 
 /* Four hex digits at p, or -1. */
@@ -94,30 +73,6 @@ static long dj_hex4(const unsigned char *p, const unsigned char *end)
 		v = v * 16 + h;
 	}
 	return v;
-}
-
-static size_t dj_put_utf8(char *o, unsigned long cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /* One escape at u (its backslash) appended to d->tmp at *len; returns the bytes read,
@@ -146,7 +101,7 @@ static size_t dj_escape(struct dj *d, const unsigned char *u, const unsigned cha
 	} else if (cp < 1 || (cp >= 0xDC00 && cp <= 0xDFFF)) {
 		return 0; /* bad hex, \u0000 (not allowed, as in json_loadb) or a lone low surrogate */
 	}
-	*len += dj_put_utf8(d->tmp + *len, (unsigned long)cp);
+	*len += utf8_encode((uint32_t)cp, d->tmp + *len);
 	return used;
 }
 

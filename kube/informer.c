@@ -1,5 +1,6 @@
 /* kube/informer: see informer.h. */
 #include "kube/informer.h"
+#include "kube/informer_int.h"
 
 #include "core/trace.h"
 #include "core/xalloc.h"
@@ -11,93 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A list page larger than this is not something we can show: refuse it. */
-/* A page of at most page_limit (500) objects is a few MiB in real clusters; a bigger one
- * is hostile or broken.  The cap bounds memory and, above all, the time the event loop
- * spends parsing one page: at 256 MiB a 100 MB answer to each of the six lists froze
- * the keys for seconds (tests/e2e/chaos_api.sh, "100 MB response"). */
-enum { INFORMER_MAX_BODY = 64 * 1024 * 1024 };
 /* A watch open this long (or one that delivered data) was healthy: its loss starts a
  * new stale period and its end needs no backoff. */
 enum { INFORMER_HEALTHY_MS = 1000 };
 /* Staleness below this is not worth mentioning in the status line. */
 enum { INFORMER_STALE_SHOWN_MS = 5000 };
-
-enum informer_phase { PHASE_IDLE, PHASE_LIST, PHASE_WATCH };
-
-/* One list page request.  Two may be in flight: the current page, whose body streams
- * into the decoder as it arrives, and the next one, asked for as soon as the current
- * page's metadata (its continue token, which the API server sends before the items) is
- * in, so that the server prepares page N+1 while page N is still being read.  A page's
- * bytes are held here while it is not current, or when its status is not 2xx (the
- * Status message). */
-struct informer_page {
-	struct informer *inf;
-	struct http_request *req;
-	char cont[1024];             /* the continue token it asked with, "" for the first page */
-	char *body;                  /* held bytes */
-	size_t len, cap;
-	size_t received;             /* body bytes so far, capped at INFORMER_MAX_BODY */
-	bool too_big;
-	bool done;                   /* finished before it became current: its result */
-	long status;
-	char *error, *problem;
-};
-
-struct informer {
-	struct loop *loop;
-	struct http_client *http;
-	struct model *model;
-	enum kube_resource resource;
-	char *server, *ns;
-	char *token, *ca_file, *accept;
-	struct http_opts opts;       /* list requests */
-	long page_limit, backoff_min_ms, backoff_max_ms, watch_min_s, watch_max_s;
-	bool once;
-	informer_notify_fn notify;
-	void *ud;
-
-	char path[512];
-	enum informer_phase phase;
-	struct http_request *req;
-
-	/* list: the current page (its body streams into `stream`) and the next one */
-	struct informer_page pages[2];
-	struct informer_page *cur, *next;
-	struct decode_stream *stream;
-	char list_error[1100];       /* why we aborted the current page ourselves, "" if not */
-	bool in_snapshot;
-	size_t listed_items, page_base;
-
-	/* watch */
-	struct watch_framer framer;
-	char rv[128];
-	long watch_timeout_s;
-	long long watch_started_ms;
-	unsigned long stream_events;
-	bool stream_relist;          /* got ERROR 410: re-list when the stream ends */
-	char stream_error[2048];     /* why we aborted the stream ourselves, "" if not */
-	long stream_status;
-	bool consecutive_410;        /* the previous re-list came from a 410 with no event since */
-
-	/* retry */
-	long long timer_id;
-	long long retry_at;
-	enum informer_phase retry_phase;
-	unsigned attempt;
-	unsigned seed;
-
-	enum informer_state state;
-	char error[2400];
-	long error_status;
-	bool synced, finished;
-	long long stale_since_ms;    /* start of the current stale period, 0 if none */
-	unsigned long lists_started, watches_started;
-};
-
-static void informer_list_start(struct informer *inf);
-static void informer_list_fetch(struct informer *inf, struct informer_page *pg, const char *cont);
-static void informer_watch_start(struct informer *inf);
 
 static void informer_build_path(struct informer *inf)
 {
@@ -152,34 +71,6 @@ struct informer *informer_new(struct loop *loop, struct http_client *http, struc
 	return inf;
 }
 
-/* Forgets a page: its request cancelled, held bytes and result dropped. */
-static void informer_page_clear(struct informer *inf, struct informer_page *pg)
-{
-	if (pg->req)
-		http_cancel(inf->http, pg->req);
-	pg->req = NULL;
-	pg->cont[0] = '\0';
-	if (pg->cap > 4 * 1024 * 1024) {
-		/* One huge page is no reason to keep its buffer for the informer's lifetime. */
-		free(pg->body);
-		pg->body = NULL;
-		pg->cap = 0;
-	}
-	pg->len = pg->received = 0;
-	pg->too_big = pg->done = false;
-	pg->status = 0;
-	free(pg->error);
-	free(pg->problem);
-	pg->error = pg->problem = NULL;
-}
-
-static void informer_pages_clear(struct informer *inf)
-{
-	informer_page_clear(inf, inf->cur);
-	informer_page_clear(inf, inf->next);
-	inf->list_error[0] = '\0';
-}
-
 static void informer_stop(struct informer *inf)
 {
 	if (inf->req) {
@@ -226,7 +117,7 @@ static bool informer_watch_healthy(const struct informer *inf, long long now)
 }
 
 /* The data stops being live now, unless it already was stale (keep the older start). */
-static void informer_mark_lost(struct informer *inf, long long now)
+void informer_mark_lost(struct informer *inf, long long now)
 {
 	if (!inf->synced)
 		return;
@@ -274,7 +165,7 @@ static void informer_schedule(struct informer *inf, enum informer_phase phase, l
 
 /* The request in flight (if any) is over; record why and retry later.  `transport`: the
  * connection failed or dropped (RECONNECTING) rather than the server refusing (ERROR). */
-static void informer_fail(struct informer *inf, bool transport, long status, const char *msg)
+void informer_fail(struct informer *inf, bool transport, long status, const char *msg)
 {
 	long long now = loop_now_ms();
 	enum informer_phase phase = inf->phase;
@@ -300,17 +191,17 @@ static void informer_fail(struct informer *inf, bool transport, long status, con
 }
 
 /* "GET /api/v1/pods: " + the part of an http error after its URL. */
-static void informer_transport_msg(const struct informer *inf, const char *verb, const char *error,
-				   char *out, size_t cap)
+void informer_transport_msg(const struct informer *inf, const char *verb, const char *error,
+			    char *out, size_t cap)
 {
 	/* http errors read "GET URL: why"; the status line wants the API path, not the URL. */
 	const char *why = strstr(error, ": ");
 	snprintf(out, cap, "%s %s: %s", verb, inf->path, why ? why + 2 : error);
 }
 
-static void informer_status_msg(const struct informer *inf, const char *verb,
-				const struct http_result *res, const char *body, size_t len,
-				char *out, size_t cap)
+void informer_status_msg(const struct informer *inf, const char *verb,
+			 const struct http_result *res, const char *body, size_t len,
+			 char *out, size_t cap)
 {
 	char detail[1100];
 	if (res->problem && res->problem[0] && res->status == 403) {
@@ -328,183 +219,8 @@ static void informer_status_msg(const struct informer *inf, const char *verb,
 	snprintf(out, cap, "%s %s: %s", verb, inf->path, detail);
 }
 
-/* ---- list ---- */
-
-static bool informer_status_2xx(long status)
-{
-	return status >= 200 && status <= 299;
-}
-
-static void informer_list_fetch(struct informer *inf, struct informer_page *pg, const char *cont);
-
-/* Asks for the next page as soon as the current one has told its continue token. */
-static void informer_prefetch(struct informer *inf)
-{
-	const struct decode_meta *meta = decode_stream_meta(inf->stream);
-	if (!meta || !meta->cont[0] || inf->next->req || inf->next->done)
-		return;
-	informer_list_fetch(inf, inf->next, meta->cont);
-}
-
-/* Decodes bytes of the current page; false (and list_error) when they are bad. */
-static bool informer_page_feed(struct informer *inf, const char *data, size_t len)
-{
-	if (!inf->in_snapshot) {
-		decode_begin_snapshot(inf->resource, inf->model);
-		inf->in_snapshot = true;
-	}
-	char err[512];
-	int rc = decode_stream_feed(inf->stream, data, len, err, sizeof(err));
-	inf->listed_items = inf->page_base + decode_stream_items(inf->stream);
-	if (rc < 0) {
-		snprintf(inf->list_error, sizeof(inf->list_error), "GET %s: %s", inf->path, err);
-		return false;
-	}
-	informer_prefetch(inf);
-	return true;
-}
-
-static bool informer_list_data(void *ud, const char *data, size_t len)
-{
-	struct informer_page *pg = ud;
-	struct informer *inf = pg->inf;
-	pg->received += len;
-	if (pg->received > INFORMER_MAX_BODY) {
-		pg->too_big = true;
-		return false;
-	}
-	if (pg == inf->cur && informer_status_2xx(http_status(pg->req)))
-		return informer_page_feed(inf, data, len);
-	pg->body = xgrow(pg->body, &pg->cap, pg->len + len + 1, 1);
-	memcpy(pg->body + pg->len, data, len);
-	pg->len += len;
-	return true;
-}
-
-static void informer_page_finish(struct informer *inf, long status, const char *error, const char *problem);
-
-/* The next page becomes the current one: its held bytes are decoded, and if it already
- * finished, its end is handled now. */
-static void informer_page_promote(struct informer *inf)
-{
-	struct informer_page *pg = inf->next;
-	inf->next = inf->cur;
-	inf->cur = pg;
-	informer_page_clear(inf, inf->next);
-	decode_stream_reset(inf->stream);
-	inf->page_base = inf->listed_items;
-	long status = pg->done ? pg->status : http_status(pg->req);
-	if (pg->len && informer_status_2xx(status)) {
-		size_t n = pg->len;
-		pg->len = 0;
-		if (!informer_page_feed(inf, pg->body, n)) {
-			char msg[sizeof(inf->list_error)];
-			snprintf(msg, sizeof(msg), "%s", inf->list_error);
-			informer_fail(inf, false, status, msg);
-			return;
-		}
-	}
-	if (pg->done)
-		informer_page_finish(inf, pg->status, pg->error, pg->problem);
-}
-
-static void informer_list_done(void *ud, const struct http_result *res)
-{
-	struct informer_page *pg = ud;
-	struct informer *inf = pg->inf;
-	pg->req = NULL;
-	if (pg != inf->cur) {
-		/* The next page finished first: keep its result until it is current. */
-		pg->done = true;
-		pg->status = res->status;
-		pg->error = res->error ? xstrdup(res->error) : NULL;
-		pg->problem = res->problem ? xstrdup(res->problem) : NULL;
-		return;
-	}
-	informer_page_finish(inf, res->status, res->error, res->problem);
-}
-
-/* The current page ended (status, transport error or NULL, problem text or NULL). */
-static void informer_page_finish(struct informer *inf, long status, const char *error, const char *problem)
-{
-	struct informer_page *pg = inf->cur;
-	char msg[2400];
-	if (pg->too_big) {
-		snprintf(msg, sizeof(msg), "GET %s: list page larger than %d MiB", inf->path,
-			 INFORMER_MAX_BODY >> 20);
-		informer_fail(inf, false, 0, msg);
-		return;
-	}
-	if (inf->list_error[0]) {
-		/* We stopped it: the body was not a list we can read. */
-		snprintf(msg, sizeof(msg), "%s", inf->list_error);
-		informer_fail(inf, false, status, msg);
-		return;
-	}
-	if (error) {
-		informer_transport_msg(inf, "GET", error, msg, sizeof(msg));
-		informer_fail(inf, true, 0, msg);
-		return;
-	}
-	if (status == 410 && pg->cont[0]) {
-		/* The continue token expired: take the snapshot again from the first page. */
-		informer_pages_clear(inf);
-		inf->in_snapshot = false;
-		inf->listed_items = 0;
-		informer_list_fetch(inf, inf->cur, "");
-		return;
-	}
-	if (!informer_status_2xx(status)) {
-		struct http_result res = { .status = status, .problem = problem };
-		informer_status_msg(inf, "GET", &res, pg->body ? pg->body : "", pg->len, msg, sizeof(msg));
-		informer_fail(inf, false, status, msg);
-		return;
-	}
-	if (!inf->in_snapshot) {
-		decode_begin_snapshot(inf->resource, inf->model);
-		inf->in_snapshot = true;
-	}
-	struct decode_meta meta;
-	char err[512];
-	int rc = decode_stream_finish(inf->stream, &meta, err, sizeof(err));
-	inf->listed_items = inf->page_base + decode_stream_items(inf->stream);
-	if (rc < 0) {
-		snprintf(msg, sizeof(msg), "GET %s: %s", inf->path, err);
-		informer_fail(inf, false, status, msg);
-		return;
-	}
-	if (meta.cont[0]) {
-		if ((inf->next->req || inf->next->done) && strcmp(inf->next->cont, meta.cont) == 0) {
-			informer_page_promote(inf);
-		} else {
-			informer_page_clear(inf, inf->next);
-			informer_list_fetch(inf, inf->cur, meta.cont);
-		}
-		inf->notify(inf->ud, inf);
-		return;
-	}
-	informer_pages_clear(inf);
-	decode_end_snapshot(inf->resource, inf->model, inf->ns);
-	inf->in_snapshot = false;
-	snprintf(inf->rv, sizeof(inf->rv), "%s", meta.resource_version);
-	trace_mark("synced", inf->path);
-	inf->synced = true;
-	inf->stale_since_ms = 0;
-	inf->error[0] = '\0';
-	inf->error_status = 0;
-	inf->attempt = 0;
-	inf->phase = PHASE_IDLE;
-	if (inf->once) {
-		inf->state = INFORMER_LISTED;
-		inf->finished = true;
-	} else {
-		informer_watch_start(inf);
-	}
-	inf->notify(inf->ud, inf);
-}
-
 /* Percent-encodes a query value (continue tokens are opaque base64-ish strings). */
-static void informer_escape(const char *in, char *out, size_t cap)
+void informer_escape(const char *in, char *out, size_t cap)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t k = 0;
@@ -519,44 +235,6 @@ static void informer_escape(const char *in, char *out, size_t cap)
 		}
 	}
 	out[k] = '\0';
-}
-
-/* Asks for a page (cont "" for the first) into slot pg.  The current slot starts a new
- * page of the stream; the next slot only holds its bytes until it is promoted. */
-static void informer_list_fetch(struct informer *inf, struct informer_page *pg, const char *cont)
-{
-	char token[sizeof(pg->cont)];
-	snprintf(token, sizeof(token), "%s", cont);
-	informer_page_clear(inf, pg);
-	snprintf(pg->cont, sizeof(pg->cont), "%s", token);
-	if (pg == inf->cur) {
-		if (!inf->stream)
-			inf->stream = decode_stream_new(inf->resource, inf->model);
-		decode_stream_reset(inf->stream);
-		inf->list_error[0] = '\0';
-		inf->page_base = inf->listed_items;
-	}
-	char query[3200] = "";
-	if (token[0]) {
-		char esc[3100];
-		informer_escape(token, esc, sizeof(esc));
-		snprintf(query, sizeof(query), "&continue=%s", esc);
-	}
-	char *url = xasprintf("%s%s?limit=%ld%s", inf->server, inf->path, inf->page_limit, query);
-	pg->req = http_get(inf->http, url, &inf->opts, informer_list_data, informer_list_done, pg);
-	free(url);
-}
-
-static void informer_list_start(struct informer *inf)
-{
-	informer_mark_lost(inf, loop_now_ms());
-	inf->phase = PHASE_LIST;
-	inf->state = INFORMER_LISTING;
-	informer_pages_clear(inf);
-	inf->in_snapshot = false;
-	inf->listed_items = 0;
-	inf->lists_started++;
-	informer_list_fetch(inf, inf->cur, "");
 }
 
 /* ---- watch ---- */
@@ -671,7 +349,7 @@ static void informer_watch_done(void *ud, const struct http_result *res)
 	informer_fail(inf, true, 0, msg);
 }
 
-static void informer_watch_start(struct informer *inf)
+void informer_watch_start(struct informer *inf)
 {
 	if (inf->req) {
 		http_cancel(inf->http, inf->req);

@@ -6,38 +6,17 @@
 
 #include "core/xalloc.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The readers below return true when the field was read.  On bad input they set the
+ * error through yaml_read_fail ("FILE:LINE: what", shared with core/config and
+ * core/matrix), which returns -1: `return yaml_read_fail(...) == 0` is their false. */
 struct kc_reader {
+	struct yaml_reader yr;   /* the file's doc and the caller's error */
 	const struct kc_file *file;
-	char **err;
 };
-
-static bool kc_fail(const struct kc_reader *r, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool kc_fail(const struct kc_reader *r, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char msg[512];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line)
-		*r->err = xasprintf("%s:%u: %s", r->file->path, line, msg);
-	else
-		*r->err = xasprintf("%s: %s", r->file->path, msg);
-	return false;
-}
-
-static unsigned kc_line(const struct kc_reader *r, const json_t *parent, const char *key,
-			size_t index)
-{
-	return yaml_doc_mark(r->file->doc, parent, key, index).line;
-}
 
 /* obj[key] as a string: strings as they are, other plain scalars as written (what
  * kubectl's YAML-to-JSON step does for string fields).  Absent or null: *out NULL. */
@@ -48,10 +27,11 @@ static bool kc_string(const struct kc_reader *r, const json_t *obj, const char *
 	const json_t *v = json_object_get(obj, key);
 	if (!v || json_is_null(v))
 		return true;
-	unsigned line = kc_line(r, obj, key, 0);
+	unsigned line = yaml_read_line(&r->yr, obj, key, 0);
 	if (json_is_string(v)) {
 		if (strlen(json_string_value(v)) != json_string_length(v))
-			return kc_fail(r, line, "%s.%s: contains a NUL byte", path, key);
+			return yaml_read_fail(&r->yr, line, "%s.%s: contains a NUL byte", path,
+					      key) == 0;
 		*out = xstrdup(json_string_value(v));
 		return true;
 	}
@@ -60,7 +40,8 @@ static bool kc_string(const struct kc_reader *r, const json_t *obj, const char *
 		*out = xstrdup(text);
 		return true;
 	}
-	return kc_fail(r, line, "%s%s%s: expected a string", path, *path ? "." : "", key);
+	return yaml_read_fail(&r->yr, line, "%s%s%s: expected a string", path, *path ? "." : "",
+			      key) == 0;
 }
 
 static bool kc_bool(const struct kc_reader *r, const json_t *obj, const char *key,
@@ -71,7 +52,8 @@ static bool kc_bool(const struct kc_reader *r, const json_t *obj, const char *ke
 	if (!v || json_is_null(v))
 		return true;
 	if (!json_is_boolean(v))
-		return kc_fail(r, kc_line(r, obj, key, 0), "%s.%s: expected true or false", path, key);
+		return yaml_read_fail(&r->yr, yaml_read_line(&r->yr, obj, key, 0),
+				      "%s.%s: expected true or false", path, key) == 0;
 	*out = json_is_true(v);
 	return true;
 }
@@ -85,8 +67,8 @@ static bool kc_object(const struct kc_reader *r, const json_t *obj, const char *
 	if (!v || json_is_null(v))
 		return true;
 	if (!json_is_object(v))
-		return kc_fail(r, kc_line(r, obj, key, 0), "%s%s%s: expected a map", path,
-			       *path ? "." : "", key);
+		return yaml_read_fail(&r->yr, yaml_read_line(&r->yr, obj, key, 0),
+				      "%s%s%s: expected a map", path, *path ? "." : "", key) == 0;
 	*out = v;
 	return true;
 }
@@ -99,8 +81,8 @@ static bool kc_array(const struct kc_reader *r, const json_t *obj, const char *k
 	if (!v || json_is_null(v))
 		return true;
 	if (!json_is_array(v))
-		return kc_fail(r, kc_line(r, obj, key, 0), "%s%s%s: expected a list", path,
-			       *path ? "." : "", key);
+		return yaml_read_fail(&r->yr, yaml_read_line(&r->yr, obj, key, 0),
+				      "%s%s%s: expected a list", path, *path ? "." : "", key) == 0;
 	*out = v;
 	return true;
 }
@@ -139,8 +121,8 @@ static bool kc_data(const struct kc_reader *r, const json_t *obj, const char *ke
 	bool ok = kubeconfig_base64_decode(s, strlen(s), out, &bad);
 	free(s);
 	if (!ok)
-		return kc_fail(r, kc_line(r, obj, key, 0), "%s.%s: invalid base64 at byte %zu", path,
-			       key, bad);
+		return yaml_read_fail(&r->yr, yaml_read_line(&r->yr, obj, key, 0),
+				      "%s.%s: invalid base64 at byte %zu", path, key, bad) == 0;
 	return true;
 }
 
@@ -253,7 +235,7 @@ static bool kc_parse_exec(const struct kc_reader *r, const json_t *user, const c
 		return false;
 	if (!x)
 		return true;
-	unsigned xline = kc_line(r, user, "exec", 0);
+	unsigned xline = yaml_read_line(&r->yr, user, "exec", 0);
 	char *path = xasprintf("%s.exec", upath);
 	struct kube_exec_config *e = xcalloc(1, sizeof(*e));
 	char *mode = NULL;
@@ -265,21 +247,22 @@ static bool kc_parse_exec(const struct kc_reader *r, const json_t *user, const c
 		  kc_bool(r, x, "provideClusterInfo", path, &e->provide_cluster_info) &&
 		  kc_array(r, x, "args", path, &args) && kc_array(r, x, "env", path, &env);
 	if (ok && (!e->command || !*e->command))
-		ok = kc_fail(r, xline, "%s.command: missing", path);
+		ok = yaml_read_fail(&r->yr, xline, "%s.command: missing", path) == 0;
 	bool v1 = e->api_version && strcmp(e->api_version, "client.authentication.k8s.io/v1") == 0;
 	bool v1beta1 = e->api_version &&
 		       strcmp(e->api_version, "client.authentication.k8s.io/v1beta1") == 0;
 	if (ok && !v1 && !v1beta1)
-		ok = kc_fail(r, e->api_version ? kc_line(r, x, "apiVersion", 0) : xline,
-			     "%s.apiVersion: \"%.80s\" is not supported (use "
-			     "client.authentication.k8s.io/v1 or v1beta1)", path,
-			     e->api_version ? e->api_version : "");
+		ok = yaml_read_fail(&r->yr,
+				    e->api_version ? yaml_read_line(&r->yr, x, "apiVersion", 0) : xline,
+				    "%s.apiVersion: \"%.80s\" is not supported (use "
+				    "client.authentication.k8s.io/v1 or v1beta1)", path,
+				    e->api_version ? e->api_version : "") == 0;
 	if (ok) {
 		if (!mode || !*mode) {
 			if (v1)
-				ok = kc_fail(r, xline, "%s.interactiveMode: must be set for "
-					     "client.authentication.k8s.io/v1 (Never, IfAvailable or "
-					     "Always)", path);
+				ok = yaml_read_fail(&r->yr, xline, "%s.interactiveMode: must be set "
+						    "for client.authentication.k8s.io/v1 (Never, "
+						    "IfAvailable or Always)", path) == 0;
 			e->interactive = KUBE_EXEC_IF_AVAILABLE;
 		} else if (strcmp(mode, "Never") == 0) {
 			e->interactive = KUBE_EXEC_NEVER;
@@ -288,9 +271,9 @@ static bool kc_parse_exec(const struct kc_reader *r, const json_t *user, const c
 		} else if (strcmp(mode, "Always") == 0) {
 			e->interactive = KUBE_EXEC_ALWAYS;
 		} else {
-			ok = kc_fail(r, kc_line(r, x, "interactiveMode", 0),
-				     "%s.interactiveMode: \"%.40s\" is not Never, IfAvailable or Always",
-				     path, mode);
+			ok = yaml_read_fail(&r->yr, yaml_read_line(&r->yr, x, "interactiveMode", 0),
+					    "%s.interactiveMode: \"%.40s\" is not Never, "
+					    "IfAvailable or Always", path, mode) == 0;
 		}
 	}
 	free(mode);
@@ -304,8 +287,8 @@ static bool kc_parse_exec(const struct kc_reader *r, const json_t *user, const c
 		else if (text && !json_is_object(a) && !json_is_array(a))
 			e->args[e->nargs++] = xstrdup(text);
 		else
-			ok = kc_fail(r, kc_line(r, args, NULL, i), "%s.args[%zu]: expected a string",
-				     path, i);
+			ok = yaml_read_fail(&r->yr, yaml_read_line(&r->yr, args, NULL, i),
+					    "%s.args[%zu]: expected a string", path, i) == 0;
 	}
 	size_t ne = json_array_size(env);
 	e->env = xcalloc(ne + 1, sizeof(*e->env));
@@ -314,13 +297,14 @@ static bool kc_parse_exec(const struct kc_reader *r, const json_t *user, const c
 		char *epath = xasprintf("%s.env[%zu]", path, i);
 		struct kube_exec_env *ev = &e->env[e->nenv++];
 		if (!json_is_object(v))
-			ok = kc_fail(r, kc_line(r, env, NULL, i), "%s: expected a map", epath);
+			ok = yaml_read_fail(&r->yr, yaml_read_line(&r->yr, env, NULL, i),
+					    "%s: expected a map", epath) == 0;
 		else
 			ok = kc_string(r, v, "name", epath, &ev->name) &&
 			     kc_string(r, v, "value", epath, &ev->value);
 		if (ok && (!ev->name || !*ev->name || strchr(ev->name, '=')))
-			ok = kc_fail(r, kc_line(r, env, NULL, i), "%s.name: missing or contains '='",
-				     epath);
+			ok = yaml_read_fail(&r->yr, yaml_read_line(&r->yr, env, NULL, i),
+					    "%s.name: missing or contains '='", epath) == 0;
 		if (ok && !ev->value)
 			ev->value = xstrdup("");
 		free(epath);
@@ -460,18 +444,19 @@ static bool kc_parse_entry(struct kc_merged *m, const struct kc_reader *r, enum 
 			   const json_t *list, size_t i, size_t first_of_file)
 {
 	const json_t *item = json_array_get(list, i);
-	unsigned line = kc_line(r, list, NULL, i);
+	unsigned line = yaml_read_line(&r->yr, list, NULL, i);
 	char *path = xasprintf("%s[%zu]", kc_list_key[kind], i);
 	char *name = NULL;
 	const json_t *body = NULL;
 	bool ok;
 	if (!json_is_object(item))
-		ok = kc_fail(r, line, "%s: expected a map with name and %s", path, kc_body_key[kind]);
+		ok = yaml_read_fail(&r->yr, line, "%s: expected a map with name and %s", path,
+				    kc_body_key[kind]) == 0;
 	else
 		ok = kc_string(r, item, "name", path, &name) &&
 		     kc_object(r, item, kc_body_key[kind], path, &body);
 	if (ok && (!name || !*name))
-		ok = kc_fail(r, line, "%s.name: missing", path);
+		ok = yaml_read_fail(&r->yr, line, "%s.name: missing", path) == 0;
 	if (!ok) {
 		free(path);
 		free(name);
@@ -491,8 +476,8 @@ static bool kc_parse_entry(struct kc_merged *m, const struct kc_reader *r, enum 
 	free(bpath);
 	size_t at = ok ? kc_find(m, kind, name) : (size_t)-1;
 	if (ok && at != (size_t)-1 && at >= first_of_file) {
-		ok = kc_fail(r, line, "%s: %s \"%.80s\" is defined twice in this file", path,
-			     kc_body_key[kind], name);
+		ok = yaml_read_fail(&r->yr, line, "%s: %s \"%.80s\" is defined twice in this file",
+				    path, kc_body_key[kind], name) == 0;
 	} else if (ok && at == (size_t)-1) {
 		/* first definition wins: later files' entries of the same name are dropped */
 		if (kind == KC_CLUSTERS) {
@@ -525,13 +510,13 @@ static bool kc_parse_entry(struct kc_merged *m, const struct kc_reader *r, enum 
 
 bool kc_parse_file(struct kc_merged *m, const struct kc_file *f, char **err)
 {
-	struct kc_reader r = { f, err };
+	struct kc_reader r = { { f->doc, err }, f };
 	const json_t *root = yaml_doc_root(f->doc);
 	if (json_is_null(root))
 		return true;
 	if (!json_is_object(root))
-		return kc_fail(&r, yaml_doc_mark(f->doc, NULL, NULL, 0).line,
-			       "expected a kubeconfig map (apiVersion, clusters, users, contexts)");
+		return yaml_read_fail(&r.yr, yaml_doc_mark(f->doc, NULL, NULL, 0).line, "expected a "
+				      "kubeconfig map (apiVersion, clusters, users, contexts)") == 0;
 	const json_t *lists[3];
 	for (int k = KC_CLUSTERS; k <= KC_CONTEXTS; k++)
 		if (!kc_array(&r, root, kc_list_key[k], "", &lists[k]))
@@ -547,7 +532,7 @@ bool kc_parse_file(struct kc_merged *m, const struct kc_file *f, char **err)
 	if (cur && *cur && !m->current_context) {
 		m->current_context = cur;
 		m->current_file = f;
-		m->current_line = kc_line(&r, root, "current-context", 0);
+		m->current_line = yaml_read_line(&r.yr, root, "current-context", 0);
 	} else {
 		free(cur);
 	}

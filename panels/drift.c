@@ -181,6 +181,59 @@ void drift_print_report(const struct drift_report *r, const char *const *labels,
 	drift_print_table(r, labels, false, out);
 }
 
+static bool drift_table_current(const struct drift_table_cache *c, const struct model *const *ms,
+				const char *const *labels, int n)
+{
+	if (!c->text || c->n != n)
+		return false;
+	for (int s = 0; s < n; s++)
+		if (c->ms[s] != ms[s] || c->pods_version[s] != ms[s]->pods_version ||
+		    c->workloads_version[s] != ms[s]->workloads_version || strcmp(c->labels[s], labels[s]))
+			return false;
+	return true;
+}
+
+void drift_table_cache_free(struct drift_table_cache *c)
+{
+	free(c->text);
+	c->text = NULL;
+	for (int s = 0; s < DRIFT_MAX_SIDES; s++) {
+		free(c->labels[s]);
+		c->labels[s] = NULL;
+	}
+	c->n = 0;
+}
+
+const char *drift_table_cached(struct drift_table_cache *c, const struct model *const *ms,
+			       const char *const *labels, int n)
+{
+	if (n > DRIFT_MAX_SIDES)
+		n = DRIFT_MAX_SIDES;
+	if (drift_table_current(c, ms, labels, n))
+		return c->text;
+	drift_table_cache_free(c);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		return "";   /* out of memory: nothing to show, nothing kept */
+	struct drift_report r;
+	drift_report_build_n(&r, ms, n);
+	drift_print_table(&r, labels, true, out);
+	drift_report_free(&r);
+	fclose(out);
+	c->builds++;
+	c->text = buf;
+	c->n = n;
+	for (int s = 0; s < n; s++) {
+		c->ms[s] = ms[s];
+		c->pods_version[s] = ms[s]->pods_version;
+		c->workloads_version[s] = ms[s]->workloads_version;
+		c->labels[s] = xstrdup(labels[s]);
+	}
+	return c->text;
+}
+
 void drift_print_releases(const struct helm_list *h, const char *label, time_t now, bool marks, FILE *out)
 {
 	char l[200];

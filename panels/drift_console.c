@@ -26,6 +26,8 @@ struct drift_console {
 	/* sides 1..: the other --context */
 	struct drift_source other[DRIFT_MAX_SIDES - 1];
 	size_t nother;
+	/* The workloads table: matched again only when workloads or pods change. */
+	struct drift_table_cache table;
 	/* The lines as last built, and what they were built from. */
 	char **lines;
 	size_t nlines;
@@ -126,6 +128,7 @@ void drift_console_free(struct app *app)
 	for (size_t i = 0; i < dc->nother; i++)
 		drift_source_free(&dc->other[i]);
 	drift_console_free_lines(dc);
+	drift_table_cache_free(&dc->table);
 	free(dc);
 	app->drift = NULL;
 }
@@ -256,10 +259,7 @@ static void drift_console_build(struct app *app, struct drift_console *dc, time_
 	}
 	if (app->ncontexts > DRIFT_MAX_SIDES)
 		fprintf(out, "(the first %d of %zu contexts are compared)\n", DRIFT_MAX_SIDES, app->ncontexts);
-	struct drift_report r;
-	drift_report_build_n(&r, ms, n);
-	drift_print_table(&r, labels, true, out);
-	drift_report_free(&r);
+	fputs(drift_table_cached(&dc->table, ms, labels, n), out);
 	fputc('\n', out);
 	drift_console_helm(out, labels[0], dc->helm0, now);
 	for (size_t i = 0; i < dc->nother; i++)
@@ -285,7 +285,8 @@ size_t drift_console_lines(struct app *app, char ***lines_out)
 	drift_console_follow(app);
 	time_t now = time(NULL);
 	unsigned long sig = drift_console_sig(app, dc);
-	/* Rebuilt when a model or a release list changed, and each second for the ages. */
+	/* Rebuilt when a model or a release list changed, and each second for the ages; the
+	 * workloads table in it only when workloads or pods changed (drift_table_cached). */
 	if (!dc->lines || sig != dc->built_sig || now != dc->built_at) {
 		drift_console_build(app, dc, now);
 		dc->built_sig = sig;

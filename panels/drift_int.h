@@ -44,4 +44,25 @@ void drift_source_free(struct drift_source *s);
 void drift_print_table(const struct drift_report *r, const char *const *labels, bool marks, FILE *out);
 void drift_print_releases(const struct helm_list *h, const char *label, time_t now, bool marks, FILE *out);
 
+/* The console's table (drift_report_build_n, then drift_print_table with marks) as last
+ * printed, kept while no side's workloads or pods change (their per-kind versions in
+ * core/model.h) and the sides and labels stay the same: matching every workload's
+ * selector against every pod is the view's costly step, and the console asks for its
+ * lines up to once a second (the Helm ages).  Zero-initialise; builds counts the
+ * reports built (tests read it). */
+struct drift_table_cache {
+	char *text;
+	int n;
+	const struct model *ms[DRIFT_MAX_SIDES];
+	unsigned long pods_version[DRIFT_MAX_SIDES], workloads_version[DRIFT_MAX_SIDES];
+	char *labels[DRIFT_MAX_SIDES];
+	unsigned long builds;
+};
+/* The table of ms[0..n) (1..DRIFT_MAX_SIDES) with labels, from c when still current;
+ * valid until the next call or drift_table_cache_free. */
+const char *drift_table_cached(struct drift_table_cache *c, const struct model *const *ms,
+			       const char *const *labels, int n);
+/* Frees the text and labels (builds is kept). */
+void drift_table_cache_free(struct drift_table_cache *c);
+
 #endif

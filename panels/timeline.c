@@ -258,6 +258,27 @@ static void timeline_observe_matrix(struct app *app, struct timeline_console *tc
 	}
 }
 
+int timeline_observe_pm2(struct timeline *tl, const char *host, const struct pm2_proc *pp,
+			 const struct host_pm2_flags *flags, long long now, char *err, size_t cap)
+{
+	char obj[300], state[64], text[900];
+	snprintf(obj, sizeof(obj), "host/%s/pm2/%s", host, pp->name);
+	/* The count is the state: every further jump is a new entry.  Compared with the count
+	 * last recorded, else with the count the host's first poll saw, not only with the
+	 * previous poll's (restarts_rising): this tick and the polls run on their own clocks,
+	 * and a poll flagged as rising can be followed by another before the tick sees it. */
+	long long before = -1;
+	if (sscanf(timeline_state_get(tl, host, obj), "restarts %lld", &before) != 1)
+		before = flags->restarts_first;
+	if (!(before >= 0 && pp->restarts > before) && !flags->restarts_rising)
+		return 0;
+	long long from = before >= 0 && before < pp->restarts ? before : flags->restarts_before;
+	snprintf(state, sizeof(state), "restarts %lld", pp->restarts);
+	snprintf(text, sizeof(text), "Host %s: pm2 %s restarts jumped from %lld to %lld", host, pp->name,
+		 from, pp->restarts);
+	return timeline_observe_state(tl, host, obj, state, text, now, err, cap);
+}
+
 /* SSH hosts (ssh/hosts via panels/hosts): unreachable and back, the worst disk level, and
  * pm2 restart counts that jumped since the previous poll. */
 static void timeline_observe_hosts(struct app *app, struct timeline_console *tc, long long now)
@@ -296,26 +317,10 @@ static void timeline_observe_hosts(struct app *app, struct timeline_console *tc,
 			timeline_console_note_error(tc, timeline_observe_state(&tc->tl, name, obj, state, text, now,
 									       err, sizeof(err)), err);
 		}
-		for (size_t k = 0; st->have_pm2 && st->pm2_flags && k < st->pm2.n; k++) {
-			const struct pm2_proc *pp = &st->pm2.v[k];
-			snprintf(obj, sizeof(obj), "host/%s/pm2/%s", name, pp->name);
-			/* The count is the state: every further jump is a new entry.  Compared with the
-			 * count last recorded, not only with the previous poll's (restarts_rising):
-			 * this tick and the polls run on their own clocks, and a poll flagged as rising
-			 * can be followed by another before the tick sees it. */
-			long long before = -1;
-			if (sscanf(timeline_state_get(&tc->tl, name, obj), "restarts %lld", &before) != 1)
-				before = -1;
-			bool rising = st->pm2_flags[k].restarts_rising;
-			if (!(before >= 0 && pp->restarts > before) && !rising)
-				continue;
-			long long from = before >= 0 && before < pp->restarts ? before : st->pm2_flags[k].restarts_before;
-			snprintf(state, sizeof(state), "restarts %lld", pp->restarts);
-			snprintf(text, sizeof(text), "Host %s: pm2 %s restarts jumped from %lld to %lld", name, pp->name,
-				 from, pp->restarts);
-			timeline_console_note_error(tc, timeline_observe_state(&tc->tl, name, obj, state, text, now,
-									       err, sizeof(err)), err);
-		}
+		for (size_t k = 0; st->have_pm2 && st->pm2_flags && k < st->pm2.n; k++)
+			timeline_console_note_error(tc, timeline_observe_pm2(&tc->tl, name, &st->pm2.v[k],
+									     &st->pm2_flags[k], now, err,
+									     sizeof(err)), err);
 	}
 }
 

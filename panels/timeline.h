@@ -22,6 +22,8 @@
 #include <stdio.h>
 
 struct app;
+struct host_pm2_flags;
+struct pm2_proc;
 
 extern const struct pane_ops pane_timeline_ops;
 
@@ -34,6 +36,13 @@ bool timeline_pane_sync(struct pane *p, const struct model *m, time_t now);
  * 0, or -1 with err naming the word or file at fault. */
 int timeline_incident_command(struct timeline *tl, const char *arg, long long now, FILE *out,
 			      char *err, size_t cap);
+
+/* The recorder's pm2 check for process pp of host (its flags from the last poll): a
+ * restart count above the one last recorded for it, or flagged as rising by the poll, is
+ * recorded once as "Host H: pm2 P restarts jumped from A to B" (state "restarts B").
+ * Returns what timeline_observe_state does: 1 recorded, 0 not, -1 (err) write error. */
+int timeline_observe_pm2(struct timeline *tl, const char *host, const struct pm2_proc *pp,
+			 const struct host_pm2_flags *flags, long long now, char *err, size_t cap);
 
 /* Console: opens app->timeline (state directory, audit trail of app->audit) and starts
  * the recorder; errors are returned (the console runs without a timeline).  stop: ends

@@ -22,17 +22,26 @@ static const char *checks_find(const char *hay, size_t len, const char *needle)
 	return NULL;
 }
 
+int checks_failv(char *err, size_t cap, const char *prefix, const char *fmt, va_list ap)
+{
+	if (!err || !cap)
+		return -1;
+	int n = snprintf(err, cap, "%s", prefix);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	vsnprintf(err + n, cap - (size_t)n, fmt, ap);
+	return -1;
+}
+
 static int checks_fail(char *err, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int checks_fail(char *err, size_t cap, const char *fmt, ...)
 {
-	if (err && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, cap, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	checks_failv(err, cap, "", fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -237,13 +246,14 @@ static char *checks_json_str(const json_t *v)
 	return xstrdup(json_string_value(v));
 }
 
-static int checks_pm2_entry(const json_t *e, size_t idx, struct pm2_proc *p, char *err, size_t cap)
+static int checks_pm2_entry(const json_t *e, const char *what, size_t idx, struct pm2_proc *p,
+			    char *err, size_t cap)
 {
 	if (!json_is_object(e))
-		return checks_fail(err, cap, "pm2 jlist [%zu]: expected an object", idx);
+		return checks_fail(err, cap, "%s [%zu]: expected an object", what, idx);
 	p->name = checks_json_str(json_object_get(e, "name"));
 	if (!p->name)
-		return checks_fail(err, cap, "pm2 jlist [%zu]: missing or invalid \"name\"", idx);
+		return checks_fail(err, cap, "%s [%zu]: missing or invalid \"name\"", what, idx);
 	p->pm_id = checks_json_ll(json_object_get(e, "pm_id"));
 	const json_t *env = json_object_get(e, "pm2_env");
 	if (json_is_object(env)) {
@@ -294,27 +304,31 @@ int checks_parse_pm2(const char *text, size_t len, struct pm2_list *out, char *e
 	if (!root)
 		return checks_fail(err, cap, "pm2 jlist: invalid JSON at byte %d: %s",
 				   (int)(jerr.position + (start - text)), jerr.text);
-	if (!json_is_array(root)) {
-		json_decref(root);
-		return checks_fail(err, cap, "pm2 jlist: expected a JSON array");
-	}
+	int rc = checks_pm2_from_json(root, "pm2 jlist", out, err, cap);
+	/* The tree, env sections and all, goes now: nothing but the fields above is kept. */
+	json_decref(root);
+	return rc;
+}
+
+int checks_pm2_from_json(const json_t *root, const char *what, struct pm2_list *out, char *err,
+			 size_t cap)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (!json_is_array(root))
+		return checks_fail(err, cap, "%s: expected a JSON array", what);
 	size_t n = json_array_size(root);
-	if (n > CHECKS_MAX_ROWS) {
-		json_decref(root);
-		return checks_fail(err, cap, "pm2 jlist: more than %d processes", CHECKS_MAX_ROWS);
-	}
+	if (n > CHECKS_MAX_ROWS)
+		return checks_fail(err, cap, "%s: more than %d processes", what, CHECKS_MAX_ROWS);
 	out->v = xcalloc(n ? n : 1, sizeof(*out->v));
 	for (size_t i = 0; i < n; i++) {
-		if (checks_pm2_entry(json_array_get(root, i), i, &out->v[i], err, cap) < 0) {
+		if (checks_pm2_entry(json_array_get(root, i), what, i, &out->v[i], err, cap) < 0) {
 			out->n = i + 1;
 			checks_free_pm2(out);
-			json_decref(root);
 			return -1;
 		}
 	}
 	out->n = n;
-	/* The tree, env sections and all, goes now: nothing but the fields above is kept. */
-	json_decref(root);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  * of the raw remote text (sanitise before showing: tui/text).  pm2's environment section
  * (pm2_env.env and every other field not listed above) is never copied: it holds secrets.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -55,6 +56,16 @@ struct pm2_list {
  * error naming the array index. */
 int checks_parse_pm2(const char *text, size_t len, struct pm2_list *out, char *err, size_t cap);
 void checks_free_pm2(struct pm2_list *l);
+/* The same from a decoded JSON array (jansson's json_t; pm2's RPC reply carries the list
+ * as JSON inside its frame): `what` names the source in errors ("pm2 jlist"). */
+struct json_t;
+int checks_pm2_from_json(const struct json_t *list, const char *what, struct pm2_list *out,
+			 char *err, size_t cap);
+
+/* The error helper of every parser here, for parsers built on them (ssh/pm2_rpc): writes
+ * prefix, then the formatted reason, into err (when err and cap), and returns -1. */
+int checks_failv(char *err, size_t cap, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 struct load_info {
 	bool has_load;

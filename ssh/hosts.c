@@ -5,6 +5,7 @@
 
 #include "core/xalloc.h"
 #include "ssh/jump.h"
+#include "ssh/pm2_rpc.h"
 #include "ssh/ssh_config.h"
 #include "tui/text.h"
 
@@ -13,16 +14,27 @@
 #include <string.h>
 #include <unistd.h>
 
-enum check_cmd { CMD_DF, CMD_PM2, CMD_UPTIME, CMD_FREE, CMD_N };
+/* The pm2 check asks pm2's daemon over its RPC socket through a direct-streamlocal
+ * channel (ssh/pm2_rpc): no node process starts on the host.  The socket's directory
+ * (PM2_HOME) is asked once per host with a cheap shell command; `pm2 jlist` runs on the
+ * same connection instead when the RPC fails, and for that host's next polls until the
+ * RPC is tried again (pm2_rpc_retry_delay_ms: a wait that doubles while it keeps failing;
+ * the next poll at once when the channel was refused and `pm2 jlist` then answered, see
+ * hosts_pm2_cli_answered). */
+enum check_cmd { CMD_DF, CMD_PM2, CMD_PM2_HOME, CMD_PM2_RPC, CMD_UPTIME, CMD_FREE, CMD_N };
 
 static const char *const hosts_cmd_text[CMD_N] = {
 	[CMD_DF] = "LC_ALL=C df -P",
 	[CMD_PM2] = "pm2 jlist",
+	/* pm2's own rule (PM2_HOME, else ~/.pm2); sh -c: the login shell may not be sh. */
+	[CMD_PM2_HOME] = "sh -c 'printf \"%s\\n\" \"${PM2_HOME:-$HOME/.pm2}\"'",
+	[CMD_PM2_RPC] = "",
 	[CMD_UPTIME] = "LC_ALL=C uptime",
 	[CMD_FREE] = "LC_ALL=C free -b",
 };
 static const char *const hosts_cmd_name[CMD_N] = {
-	[CMD_DF] = "df", [CMD_PM2] = "pm2", [CMD_UPTIME] = "uptime", [CMD_FREE] = "free",
+	[CMD_DF] = "df", [CMD_PM2] = "pm2", [CMD_PM2_HOME] = "pm2", [CMD_PM2_RPC] = "pm2",
+	[CMD_UPTIME] = "uptime", [CMD_FREE] = "free",
 };
 
 struct host_entry {
@@ -41,6 +53,17 @@ struct host_entry {
 	long long kick_timer;    /* 0 ms timer used when a poll cannot start */
 	char *passphrase;        /* typed at a prompt; wiped when replaced or freed */
 	char *password;
+	/* pm2 over RPC: */
+	char *pm2_sock;          /* the daemon's rpc.sock on the host, NULL: not known yet */
+	bool pm2_cli;            /* the RPC failed: `pm2 jlist` until pm2_retry_at */
+	unsigned pm2_failures;   /* RPC failures in a row (0 once it answers) */
+	long long pm2_retry_at;  /* loop_now_ms() from which the next poll tries the RPC */
+	bool pm2_refused;        /* this poll: sshd refused the channel to the socket */
+	long long poll_start_ms; /* when this poll was planned */
+	char pm2_note[256];      /* why the RPC failed (sanitised), shown in the host's notes */
+	char *rpc_id;            /* this poll's request id */
+	struct pm2_list rpc_list; /* this poll's reply, parsed in the between callback */
+	bool rpc_ok;
 };
 
 struct hosts {
@@ -53,6 +76,7 @@ struct hosts {
 	hosts_notify_fn notify;
 	void *notify_ud;
 	long long interval_timer;
+	long long pm2_retry_ms;  /* pm2_rpc_retry_period_ms: the first wait after a failure */
 };
 
 static void hosts_addf(char *buf, size_t cap, const char *fmt, ...)
@@ -126,14 +150,6 @@ static void hosts_setup(struct hosts *h, struct host_entry *e, const struct host
 		}
 	}
 	ssh_host_config_free(&sc);
-	if (c->checks & CONFIG_CHECK_DF)
-		e->cmds[e->ncmds++] = CMD_DF;
-	if (c->checks & CONFIG_CHECK_PM2)
-		e->cmds[e->ncmds++] = CMD_PM2;
-	if (c->checks & CONFIG_CHECK_LOAD) {
-		e->cmds[e->ncmds++] = CMD_UPTIME;
-		e->cmds[e->ncmds++] = CMD_FREE;
-	}
 	e->st.nprobes = c->nprobes;
 	e->st.probes = xcalloc(c->nprobes + 1, sizeof(*e->st.probes));
 	e->probes = xcalloc(c->nprobes + 1, sizeof(*e->probes));
@@ -154,6 +170,7 @@ struct hosts *hosts_new(struct loop *loop, const struct config *cfg, const struc
 	h->known_hosts = config_expand_path(cfg->known_hosts ? cfg->known_hosts : "~/.ssh/known_hosts",
 					    home);
 	h->agent_socket = xstrdup(opts ? opts->agent_socket : NULL);
+	h->pm2_retry_ms = pm2_rpc_retry_period_ms(getenv("WARROOM_PM2_RPC_RETRY"));
 	h->n = cfg->nhosts;
 	h->v = xcalloc(h->n + 1, sizeof(*h->v));
 	for (size_t i = 0; i < h->n; i++) {
@@ -225,6 +242,9 @@ void hosts_free(struct hosts *h)
 		free(e->st.hostkey);
 		hosts_wipe(&e->passphrase);
 		hosts_wipe(&e->password);
+		free(e->pm2_sock);
+		free(e->rpc_id);
+		checks_free_pm2(&e->rpc_list);
 	}
 	free(h->v);
 	free(h->known_hosts);
@@ -238,18 +258,21 @@ void hosts_set_notify(struct hosts *h, hosts_notify_fn fn, void *ud)
 	h->notify_ud = ud;
 }
 
-void hosts_flag_pm2(struct host_status *st, const struct pm2_list *prev)
+void hosts_flag_pm2(struct host_status *st, const struct pm2_list *prev,
+		    const struct host_pm2_flags *prev_flags)
 {
 	st->pm2_flags = xcalloc(st->pm2.n + 1, sizeof(*st->pm2_flags));
 	for (size_t i = 0; i < st->pm2.n; i++) {
 		const struct pm2_proc *p = &st->pm2.v[i];
 		struct host_pm2_flags *f = &st->pm2_flags[i];
 		f->restarts_before = -1;
+		f->restarts_first = p->restarts;
 		f->restarts_high = p->restarts >= HOSTS_RESTARTS_HIGH;
 		for (size_t k = 0; prev && k < prev->n; k++) {
 			if (prev->v[k].pm_id == p->pm_id && strcmp(prev->v[k].name, p->name) == 0) {
 				f->restarts_before = prev->v[k].restarts;
 				f->restarts_rising = p->restarts > prev->v[k].restarts;
+				f->restarts_first = prev_flags ? prev_flags[k].restarts_first : prev->v[k].restarts;
 			}
 		}
 	}
@@ -320,19 +343,69 @@ static void hosts_make_tables_safe(struct host_status *st)
 	}
 }
 
+/* The pm2 RPC failed on this host: `pm2 jlist` runs (this poll, on the same connection,
+ * and the next ones) until the retry time, and the host's notes say why (the reason
+ * sanitised: it may quote the server).  The wait counts from the poll's start, so a
+ * period equal to the poll interval means every other poll, not every third. */
+static void hosts_pm2_fallback(struct host_entry *e, const char *why)
+{
+	text_sanitize(why, strlen(why), e->pm2_note, sizeof(e->pm2_note));
+	e->pm2_cli = true;
+	e->pm2_failures++;
+	e->pm2_retry_at = e->poll_start_ms + pm2_rpc_retry_delay_ms(e->pm2_failures,
+								    e->owner->pm2_retry_ms);
+}
+
+/* `pm2 jlist` answered in a poll whose RPC channel was refused.  The usual cause is that
+ * no daemon ran (its socket was missing), and the CLI starts one: the next poll asks it
+ * over RPC.  Only once in a row: a refusal that stays (AllowStreamLocalForwarding no)
+ * then waits like any other failure, so it costs one extra channel, not one a poll. */
+static void hosts_pm2_cli_answered(struct host_entry *e)
+{
+	if (e->pm2_refused && e->pm2_failures == 1)
+		e->pm2_retry_at = 0;
+}
+
+/* "RPC tried again in 5 min" for the host's note (before the reason, which is long and
+ * may be cut on a narrow pane). */
+static void hosts_pm2_next_try(const struct host_entry *e, char *out, size_t cap)
+{
+	long long s = (e->pm2_retry_at - loop_now_ms() + 999) / 1000;
+	if (s <= 0)
+		snprintf(out, cap, "RPC tried again at the next poll");
+	else if (s < 120)
+		snprintf(out, cap, "RPC tried again in %lld s", s);
+	else
+		snprintf(out, cap, "RPC tried again in %lld min", (s + 59) / 60);
+}
+
 /* Takes the session's results into the status (session succeeded). */
 static void hosts_take_results(struct host_entry *e)
 {
 	struct host_status *st = &e->st;
 	struct pm2_list prev = st->pm2;
+	struct host_pm2_flags *prev_flags = st->pm2_flags;  /* one per prev row, or NULL */
 	st->pm2.v = NULL;
 	st->pm2.n = 0;
+	st->pm2_flags = NULL;
 	hosts_clear_data(st);
 	st->check_errors[0] = '\0';
 	bool failed = false;
 	char err[256];
 	for (size_t i = 0; i < e->ncmds; i++) {
 		const struct ssh_result *r = ssh_session_result(e->sess, i);
+		/* The RPC's steps were judged as they ended (hosts_on_between): a reply is
+		 * the pm2 table, and `pm2 jlist` did not run. */
+		if (e->cmds[i] == CMD_PM2_HOME || (e->cmds[i] == CMD_PM2 && e->rpc_ok))
+			continue;
+		if (e->cmds[i] == CMD_PM2_RPC) {
+			if (e->rpc_ok) {
+				st->pm2 = e->rpc_list;
+				e->rpc_list = (struct pm2_list){ 0 };
+				st->have_pm2 = true;
+			}
+			continue;
+		}
 		const char *out = r->out ? r->out : "";
 		int rc = -1;
 		err[0] = '\0';
@@ -353,6 +426,8 @@ static void hosts_take_results(struct host_entry *e)
 		case CMD_PM2:
 			rc = checks_parse_pm2(out, r->outlen, &st->pm2, err, sizeof(err));
 			st->have_pm2 = rc == 0;
+			if (rc == 0 && r->exit_status == 0)
+				hosts_pm2_cli_answered(e);
 			break;
 		case CMD_UPTIME:
 			rc = checks_parse_uptime(out, r->outlen, &st->load, err, sizeof(err));
@@ -360,10 +435,18 @@ static void hosts_take_results(struct host_entry *e)
 		case CMD_FREE:
 			rc = checks_parse_free(out, r->outlen, &st->load, err, sizeof(err));
 			break;
+		case CMD_PM2_HOME:
+		case CMD_PM2_RPC:
 		case CMD_N:
 			break;
 		}
 		failed |= hosts_cmd_failed(st, e->cmds[i], r, rc < 0 ? err : NULL);
+	}
+	if (e->pm2_cli) {
+		char when[64];
+		hosts_pm2_next_try(e, when, sizeof(when));
+		hosts_addf(st->check_errors, sizeof(st->check_errors),
+			   "pm2: read with 'pm2 jlist', %s (RPC: %s)", when, e->pm2_note);
 	}
 	st->have_load = st->load.has_load || st->load.has_mem;
 	hosts_make_tables_safe(st);
@@ -377,8 +460,9 @@ static void hosts_take_results(struct host_entry *e)
 		}
 	}
 	if (st->have_pm2)
-		hosts_flag_pm2(st, &prev);
+		hosts_flag_pm2(st, &prev, prev_flags);
 	checks_free_pm2(&prev);
+	free(prev_flags);
 	st->fail = failed ? SSH_FAIL_COMMAND : SSH_OK;
 	snprintf(st->message, sizeof(st->message), "%s", failed ? st->check_errors : "ok");
 }
@@ -422,12 +506,19 @@ static void hosts_on_session(struct ssh_session *s, void *ud)
 		/* Stale data is dropped: a host that cannot be reached shows no green rows. */
 		hosts_clear_data(st);
 		st->fail = ssh_session_fail(s);
+		/* A daemon that accepts and never answers costs the whole poll (the phase's
+		 * deadline): the next polls use `pm2 jlist` rather than hang on it again. */
+		size_t k = ssh_session_cmd_index(s);
+		if (st->fail == SSH_FAIL_TIMEOUT && k < e->ncmds && e->cmds[k] == CMD_PM2_RPC)
+			hosts_pm2_fallback(e, "the daemon did not answer in time");
 		/* May quote the server (libssh2 errors, disconnect reasons): sanitised. */
 		const char *m = ssh_session_message(s);
 		text_sanitize(m, strlen(m), st->message, sizeof(st->message));
 	}
 	ssh_session_free(s);
 	e->sess = NULL;
+	checks_free_pm2(&e->rpc_list);
+	e->rpc_ok = false;
 	e->pending--;
 	hosts_complete(e);
 }
@@ -447,6 +538,108 @@ static void hosts_on_probe(struct probe *p, void *ud)
 	}
 	e->pending--;
 	hosts_complete(e);
+}
+
+/* The socket path from PM2_HOME as the host printed it: one line, absolute, printable, no
+ * longer than a unix socket path may be.  NULL, with why, otherwise. */
+static char *hosts_pm2_sock(const struct ssh_result *r, char *why, size_t cap)
+{
+	size_t n = r->out ? strcspn(r->out, "\n") : 0;
+	if (r->exit_status != 0 || n == 0) {
+		snprintf(why, cap, "cannot read PM2_HOME on the host (exit %d)", r->exit_status);
+		return NULL;
+	}
+	bool ok = r->out[0] == '/' && n + sizeof("/rpc.sock") <= 108;
+	for (size_t k = 0; ok && k < n; k++)
+		ok = (unsigned char)r->out[k] >= 0x20 && r->out[k] != 0x7f;
+	if (!ok) {
+		snprintf(why, cap, "PM2_HOME on the host is not a usable absolute path");
+		return NULL;
+	}
+	return xasprintf("%.*s/rpc.sock", (int)n, r->out);
+}
+
+/* Command i of this poll's session ended: the pm2 RPC's steps decide what follows (the
+ * socket path for the request, or `pm2 jlist` on the same connection). */
+static void hosts_on_between(struct ssh_session *s, size_t i, void *ud)
+{
+	struct host_entry *e = ud;
+	const struct ssh_result *r = ssh_session_result(s, i);
+	char why[512];
+	if (e->cmds[i] == CMD_PM2_HOME) {
+		e->pm2_sock = hosts_pm2_sock(r, why, sizeof(why));
+		if (!e->pm2_sock) {
+			hosts_pm2_fallback(e, why);
+			return; /* the RPC slot stays skipped, `pm2 jlist` runs */
+		}
+		size_t len = 0;
+		char *req = pm2_rpc_encode_request(e->rpc_id, &len);
+		struct ssh_cmd c = { .kind = SSH_CMD_UNIX, .text = e->pm2_sock, .request = req,
+				     .request_len = len, .reply_done = pm2_rpc_reply_done };
+		ssh_session_set_cmd(s, i + 1, &c);
+		free(req);
+		return;
+	}
+	if (e->cmds[i] != CMD_PM2_RPC)
+		return;
+	if (r->open_failed) {
+		e->pm2_refused = true;
+		hosts_pm2_fallback(e, r->err ? r->err : "channel refused");
+		return;
+	}
+	if (pm2_rpc_parse_reply(r->out ? r->out : "", r->outlen, e->rpc_id, e->st.address,
+				&e->rpc_list, why, sizeof(why)) < 0) {
+		hosts_pm2_fallback(e, why);
+		return;
+	}
+	e->rpc_ok = true;
+	e->pm2_cli = false; /* back on the RPC (after a retry): the note goes */
+	e->pm2_failures = 0;
+	e->pm2_note[0] = '\0';
+	struct ssh_cmd skip = { .kind = SSH_CMD_SKIP, .text = "" };
+	ssh_session_set_cmd(s, i + 1, &skip);
+}
+
+/* This poll's commands into e->cmds and cmds (texts point at static tables, e or the
+ * returned request, which the caller frees after starting the session). */
+static char *hosts_plan(struct host_entry *e, struct ssh_cmd *cmds, size_t *reqlen)
+{
+	const struct config_host *c = e->st.cfg;
+	e->poll_start_ms = loop_now_ms();
+	e->pm2_refused = false;
+	bool rpc = !c->pm2_cli && (!e->pm2_cli || e->poll_start_ms >= e->pm2_retry_at);
+	e->ncmds = 0;
+	if (c->checks & CONFIG_CHECK_DF)
+		e->cmds[e->ncmds++] = CMD_DF;
+	if ((c->checks & CONFIG_CHECK_PM2) && rpc) {
+		if (!e->pm2_sock)
+			e->cmds[e->ncmds++] = CMD_PM2_HOME;
+		e->cmds[e->ncmds++] = CMD_PM2_RPC;
+	}
+	if (c->checks & CONFIG_CHECK_PM2)
+		e->cmds[e->ncmds++] = CMD_PM2; /* after an RPC: skipped when that answered */
+	if (c->checks & CONFIG_CHECK_LOAD) {
+		e->cmds[e->ncmds++] = CMD_UPTIME;
+		e->cmds[e->ncmds++] = CMD_FREE;
+	}
+	char *req = NULL;
+	free(e->rpc_id);
+	e->rpc_id = xasprintf("warroom:%u", e->st.polls + 1);
+	checks_free_pm2(&e->rpc_list);
+	e->rpc_ok = false;
+	for (size_t k = 0; k < e->ncmds; k++) {
+		cmds[k] = (struct ssh_cmd){ .kind = SSH_CMD_EXEC, .text = hosts_cmd_text[e->cmds[k]] };
+		if (e->cmds[k] != CMD_PM2_RPC)
+			continue;
+		if (!e->pm2_sock) {
+			cmds[k].kind = SSH_CMD_SKIP; /* until PM2_HOME is known (hosts_on_between) */
+			continue;
+		}
+		req = pm2_rpc_encode_request(e->rpc_id, reqlen);
+		cmds[k] = (struct ssh_cmd){ .kind = SSH_CMD_UNIX, .text = e->pm2_sock, .request = req,
+					    .request_len = *reqlen, .reply_done = pm2_rpc_reply_done };
+	}
+	return req;
 }
 
 /* A poll that cannot connect at all (setup error) ends from a 0 ms timer. */
@@ -480,13 +673,15 @@ void hosts_poll(struct hosts *h, size_t i)
 		e->kick_timer = loop_add_timer(h->loop, 0, hosts_on_kick, e);
 		return;
 	}
-	const char *cmds[CMD_N];
-	for (size_t k = 0; k < e->ncmds; k++)
-		cmds[k] = hosts_cmd_text[e->cmds[k]];
+	struct ssh_cmd cmds[CMD_N];
+	size_t reqlen = 0;
+	char *req = hosts_plan(e, cmds, &reqlen);
 	struct ssh_target t;
 	char err[200];
 	(void)hosts_target(h, i, &t, err, sizeof(err));
-	e->sess = ssh_session_start(h->loop, &t, cmds, e->ncmds, hosts_on_session, e);
+	e->sess = ssh_session_start_cmds(h->loop, &t, cmds, e->ncmds, hosts_on_session, e);
+	ssh_session_set_between(e->sess, hosts_on_between, e);
+	free(req);
 }
 
 bool hosts_target(const struct hosts *h, size_t i, struct ssh_target *t, char *err, size_t cap)

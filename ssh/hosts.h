@@ -3,8 +3,13 @@
 /* ssh/hosts: the host poller behind the hosts pane and `--batch --panel hosts`.
  *
  * Every configured host is polled concurrently on the event loop: one ssh/session per host
- * running its checks (LC_ALL=C df -P, pm2 jlist, LC_ALL=C uptime + free -b) one channel
- * after another, plus the host's TCP probes; a dead or slow host only ever delays itself.
+ * running its checks (LC_ALL=C df -P, pm2's process list, LC_ALL=C uptime + free -b) one
+ * channel after another, plus the host's TCP probes; a dead or slow host only ever delays
+ * itself.  pm2's list comes from its daemon's RPC socket through a direct-streamlocal
+ * channel (ssh/pm2_rpc; PM2_HOME asked once per host), or from `pm2 jlist` on the same
+ * connection when that fails (per host until the RPC is tried again, after a wait that
+ * doubles while it keeps failing; the reason and the retry in check_errors) or the host
+ * says `pm2: cli`.
  * Connection settings: config file first, then ~/.ssh/config for the host's address (or
  * name), then defaults (port 22, $USER, ~/.ssh/id_ed25519|id_ecdsa|id_rsa that exist).
  * Each poll ends in one named state (ssh_fail_name): ok, DNS, connection refused, timeout,
@@ -39,6 +44,8 @@ struct host_pm2_flags {
 	bool restarts_high;
 	bool restarts_rising;    /* more restarts than at the previous poll */
 	long long restarts_before; /* previous poll's count, -1 when unknown */
+	long long restarts_first;  /* the count at the first poll that saw this process: a
+				    * baseline for observers that do not see every poll */
 };
 
 struct host_probe_status {
@@ -127,9 +134,11 @@ const struct host_status *hosts_status(const struct hosts *h, size_t i);
 long hosts_find(const struct hosts *h, const char *name);
 
 /* Computes st->pm2_flags, st->missing and st->duplicated from st->pm2, st->cfg and the
- * previous poll's list (prev may be NULL; rows match by pm_id and name).  Used after each
- * poll; public for tests.  The three outputs must be unset (NULL) on entry. */
-void hosts_flag_pm2(struct host_status *st, const struct pm2_list *prev);
+ * previous poll's list and flags (prev and prev_flags, one per prev row, may be NULL;
+ * rows match by pm_id and name).  Used after each poll; public for tests.  The three
+ * outputs must be unset (NULL) on entry. */
+void hosts_flag_pm2(struct host_status *st, const struct pm2_list *prev,
+		    const struct host_pm2_flags *prev_flags);
 
 /* Plain-text report of every host (the --batch output): per host its state or named
  * failure, probes, load, each mount with use % and level, each pm2 process with status

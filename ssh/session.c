@@ -1,12 +1,12 @@
 /* ssh/session: the per-connection state machine on a non-blocking libssh2 session (see
  * session.h).  ssh_step() runs the machine until a call would block, then re-arms the fd
  * watcher from libssh2_session_block_directions(); every entry point (fd ready, resolve
- * done, phase timer) goes through it. */
-#include "ssh/session.h"
+ * done, phase timer) goes through it.  Authentication lives in ssh/auth.c, requests to
+ * unix sockets in ssh/channel_unix.c (shared inside: ssh/session_int.h). */
+#include "ssh/session_int.h"
 #include "ssh/ssh2_lazy.h"
 
 #include "core/xalloc.h"
-#include "ssh/agent_probe.h"
 #include "ssh/jump.h"
 #include "ssh/keyfile.h"
 #include "ssh/known_hosts.h"
@@ -22,13 +22,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum ssh_state {
-	S_RESOLVE, S_CONNECT, S_HANDSHAKE, S_AUTH_LIST, S_AUTH_PROBE, S_AUTH_AGENT, S_AUTH_KEY,
-	S_AUTH_PASSWORD, S_AUTH_KBD, S_CHAN_OPEN, S_EXEC, S_READ, S_CLOSE, S_FREE_CHAN, S_DONE,
-	S_JUMP,                  /* waiting for the jump host's tunnel */
-	S_FWD_OPEN, S_PUMP,      /* a jump host's session: open the tunnel, then pump it */
-};
-
 static const char *const ssh_phase_names[] = {
 	[S_RESOLVE] = "DNS lookup", [S_CONNECT] = "connect", [S_HANDSHAKE] = "handshake",
 	[S_AUTH_LIST] = "authentication", [S_AUTH_PROBE] = "authentication",
@@ -40,63 +33,6 @@ static const char *const ssh_phase_names[] = {
 	[S_FWD_OPEN] = "opening a tunnel", [S_PUMP] = "tunnel",
 };
 
-struct ssh_session {
-	struct loop *loop;
-	char *address, *user, *known_hosts, *agent_socket;
-	int port;
-	char **identities;
-	size_t nidentities, ident_i;
-	int timeout_ms;
-	char **cmds;
-	struct ssh_result *results;
-	size_t ncmds, cmd_i;
-	ssh_done_fn done;
-	void *ud;
-
-	enum ssh_state state;
-	enum ssh_fail fail;
-	char message[512];
-	char fingerprint[64];
-	char key_type[32];
-	char auth_notes[256];    /* what was tried, for "authentication failed" */
-	long long start_ms, end_ms;
-	long long timer;
-	struct resolve_req *resolve;
-	struct addrinfo *addrs, *cur_addr;
-	int fd;
-	int watched;             /* events currently watched on fd, 0 when none */
-	LIBSSH2_SESSION *ssh;
-	LIBSSH2_CHANNEL *chan;
-	struct agent_probe *probe; /* S_AUTH_PROBE: is the agent answering? */
-	LIBSSH2_AGENT *agent;
-	struct libssh2_agent_publickey *agent_id;
-	int requeue;             /* S_READ: rounds taken on queued data without progress */
-	size_t step_bytes;       /* output taken in the current ssh_step (SSH_STEP_BUDGET) */
-	size_t out_cap, err_cap; /* allocated sizes of the current result's out and err */
-	long long yield_timer;   /* 0 ms timer resuming a step that used up its budget */
-	bool finished;
-	bool no_read_timeout;
-	char *passphrase;        /* wiped on free */
-	char *password;          /* wiped on free */
-	char *methods;           /* the server's auth methods */
-	char *locked_identity;   /* an encrypted identity that could not be opened */
-	bool password_possible;
-	ssh_output_fn output;
-	void *output_ud;
-	char *hostkey;
-	size_t hostkey_len;
-	int hostkey_type;
-	/* ProxyJump, this session reached through a jump host: */
-	struct ssh_target *jump_target; /* the hops (owned copy), NULL: direct */
-	struct ssh_session *jump;       /* the jump host's session while it runs */
-	bool via;                       /* the tunnel opened: failures read "via NAME: ..." */
-	/* ProxyJump, this session being a jump host: */
-	char *fwd_host;                 /* tunnel to fwd_host:fwd_port instead of commands */
-	int fwd_port;
-	bool tunnel_phase;              /* authenticated: failures are the tunnel's */
-	struct jump_pump *pump;
-	int pump_watched;
-};
 
 const char *ssh_fail_name(enum ssh_fail f)
 {
@@ -114,7 +50,6 @@ const char *ssh_fail_name(enum ssh_fail f)
 	return "connection failed";
 }
 
-static void ssh_step(struct ssh_session *s);
 
 /* Tears the connection down without blocking: after shutdown() every libssh2 send/recv
  * fails at once instead of returning EAGAIN, so the frees below cannot stall. */
@@ -178,18 +113,8 @@ static void ssh_teardown(struct ssh_session *s, bool polite)
 	}
 }
 
-/* What messages call the jump host of s. */
-static const char *ssh_jump_name(const struct ssh_session *s)
-{
-	const struct ssh_target *j = s->jump_target;
-	return j->name ? j->name : j->address;
-}
 
-/* Ends the session and calls done; the caller must return right after (done may free s). */
-static void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fmt, ...)
+void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fmt, ...)
 {
 	s->fail = fail;
 	if (fmt) {
@@ -211,7 +136,7 @@ static void ssh_finish(struct ssh_session *s, enum ssh_fail fail, const char *fm
 		s->done(s, s->ud);
 }
 
-static const char *ssh_lib_error(struct ssh_session *s)
+const char *ssh_lib_error(struct ssh_session *s)
 {
 	char *msg = NULL;
 	int len = 0;
@@ -224,7 +149,7 @@ static const char *ssh_lib_error(struct ssh_session *s)
  * own text: "the server closed the connection (transport read)".  libssh2's texts alone
  * ("Failed getting banner", "transport read") do not say that the host went away or is
  * not an SSH server at all. */
-static void ssh_lib_failure(struct ssh_session *s, char *out, size_t cap)
+void ssh_lib_failure(struct ssh_session *s, char *out, size_t cap)
 {
 	const char *lib = ssh_lib_error(s);
 	const char *what = NULL;
@@ -270,7 +195,7 @@ static long ssh_on_timeout(struct loop *loop, long long id, void *ud)
 			   s->timeout_ms / 1000);
 	else if (s->cmd_i < s->ncmds && s->state >= S_CHAN_OPEN)
 		ssh_finish(s, SSH_FAIL_TIMEOUT, "%s:%d: no answer within %d s (%s '%s')", s->address,
-			   s->port, s->timeout_ms / 1000, phase, s->cmds[s->cmd_i]);
+			   s->port, s->timeout_ms / 1000, phase, s->cmds[s->cmd_i].text);
 	else
 		ssh_finish(s, SSH_FAIL_TIMEOUT, "%s:%d: no answer within %d s (%s)", s->address, s->port,
 			   s->timeout_ms / 1000, phase);
@@ -278,7 +203,7 @@ static long ssh_on_timeout(struct loop *loop, long long id, void *ud)
 }
 
 /* Enters a new phase: its deadline starts now. */
-static void ssh_enter(struct ssh_session *s, enum ssh_state st)
+void ssh_enter(struct ssh_session *s, enum ssh_state st)
 {
 	bool new_phase = st == S_RESOLVE || st == S_CONNECT || st == S_HANDSHAKE ||
 			 st == S_AUTH_LIST || st == S_CHAN_OPEN || st == S_FWD_OPEN;
@@ -290,7 +215,7 @@ static void ssh_enter(struct ssh_session *s, enum ssh_state st)
 	s->timer = loop_add_timer(s->loop, s->timeout_ms, ssh_on_timeout, s);
 }
 
-static void ssh_on_fd(struct loop *loop, int fd, int revents, void *ud)
+void ssh_on_fd(struct loop *loop, int fd, int revents, void *ud)
 {
 	(void)loop;
 	(void)fd;
@@ -298,7 +223,7 @@ static void ssh_on_fd(struct loop *loop, int fd, int revents, void *ud)
 	ssh_step(ud);
 }
 
-static void ssh_watch(struct ssh_session *s, int events)
+void ssh_watch(struct ssh_session *s, int events)
 {
 	if (events == s->watched)
 		return;
@@ -309,20 +234,9 @@ static void ssh_watch(struct ssh_session *s, int events)
 	s->watched = events;
 }
 
-/* The pump's end of the tunnel socketpair (a jump host's session). */
-static void ssh_watch_pump(struct ssh_session *s, int events)
-{
-	if (events == s->pump_watched)
-		return;
-	if (events)
-		loop_watch_fd(s->loop, jump_pump_fd(s->pump), events, ssh_on_fd, s);
-	else
-		loop_unwatch_fd(s->loop, jump_pump_fd(s->pump));
-	s->pump_watched = events;
-}
 
 /* After EAGAIN: wait for what libssh2 says it is blocked on. */
-static void ssh_wait(struct ssh_session *s)
+void ssh_wait(struct ssh_session *s)
 {
 	int dirs = libssh2_session_block_directions(s->ssh);
 	int ev = 0;
@@ -480,174 +394,7 @@ static bool ssh_check_hostkey(struct ssh_session *s)
 	return false;
 }
 
-static void ssh_note(struct ssh_session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
-static void ssh_note(struct ssh_session *s, const char *fmt, ...)
-{
-	size_t n = strlen(s->auth_notes);
-	if (n + 3 >= sizeof(s->auth_notes))
-		return;
-	if (n)
-		n += (size_t)snprintf(s->auth_notes + n, sizeof(s->auth_notes) - n, "; ");
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->auth_notes + n, sizeof(s->auth_notes) - n, fmt, ap);
-	va_end(ap);
-}
-
-/* An authentication call failed because the connection went away (not because a key or
- * password was refused): the session ends naming that, instead of trying the next key
- * on a dead connection and reporting "refused".  true when it ended. */
-static bool ssh_auth_lost(struct ssh_session *s, int rc)
-{
-	if (rc != LIBSSH2_ERROR_SOCKET_DISCONNECT && rc != LIBSSH2_ERROR_SOCKET_RECV &&
-	    rc != LIBSSH2_ERROR_SOCKET_SEND && rc != LIBSSH2_ERROR_PROTO)
-		return false;
-	char why[256];
-	ssh_lib_failure(s, why, sizeof(why));
-	ssh_finish(s, SSH_FAIL_CONNECT, "%s port %d: during authentication: %s", s->address, s->port,
-		   why);
-	return true;
-}
-
-/* Sets up the agent (a local unix socket: connect and listing are quick local calls).
- * false when there is no usable agent. */
-static bool ssh_agent_open(struct ssh_session *s)
-{
-	if (!s->agent_socket || !*s->agent_socket)
-		return false;
-	s->agent = libssh2_agent_init(s->ssh);
-	if (!s->agent)
-		return false;
-	libssh2_agent_set_identity_path(s->agent, s->agent_socket);
-	if (libssh2_agent_connect(s->agent) != 0 || libssh2_agent_list_identities(s->agent) != 0) {
-		ssh_note(s, "agent not reachable");
-		libssh2_agent_free(s->agent);
-		s->agent = NULL;
-		return false;
-	}
-	s->agent_id = NULL;
-	if (libssh2_agent_get_identity(s->agent, &s->agent_id, NULL) != 0) {
-		ssh_note(s, "agent has no keys");
-		return false;
-	}
-	return true;
-}
-
-static void ssh_kbd_answer(const char *name, int name_len, const char *instruction, int instruction_len,
-			   int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
-			   LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract);
-
-/* The agent probe is over: an agent that answered goes to libssh2, anything else is noted
- * and the identity files are next.  Runs from a loop callback. */
-static void ssh_on_agent_probe(struct agent_probe *p, enum agent_probe_result r, const char *why,
-			       void *ud)
-{
-	struct ssh_session *s = ud;
-	if (r == AGENT_PROBE_OK)
-		s->state = ssh_agent_open(s) ? S_AUTH_AGENT : S_AUTH_KEY;
-	else {
-		/* Unreachable reasons name the socket path, which would crowd the short
-		 * notes; the other reasons are short and say what the agent did. */
-		if (r == AGENT_PROBE_UNREACHABLE)
-			ssh_note(s, "agent not reachable");
-		else
-			ssh_note(s, "agent %s: %s", r == AGENT_PROBE_SILENT ? "not answering" :
-				 "not an ssh-agent", why);
-		s->state = S_AUTH_KEY;
-	}
-	/* `why` lives in the probe: free it only once the note is written. */
-	agent_probe_free(p);
-	s->probe = NULL;
-	ssh_step(s);
-}
-
-/* ---- ProxyJump: this session reached through a jump host's session (ssh/jump) ---- */
-
-/* The jump host's tunnel is open: run this session over fd from the handshake on (the
- * socketpair is writable at once, so the loop starts it). */
-static void ssh_on_jump_ready(struct ssh_session *s, int fd)
-{
-	s->fd = fd;
-	s->via = true;
-	ssh_enter(s, S_HANDSHAKE);
-	ssh_watch(s, LOOP_WRITE);
-}
-
-/* The jump host's session ended (it only ends by failing): so does this one, naming the
- * hop.  Runs inside j's ssh_finish; finishing s frees j, which j's caller allows. */
-static void ssh_on_jump_done(struct ssh_session *j, void *ud)
-{
-	struct ssh_session *s = ud;
-	enum ssh_fail f = j->fail == SSH_OK ? SSH_FAIL_CONNECT : j->fail;
-	/* An encrypted key of the jump host: the console's passphrase prompt names it, and
-	 * the passphrase typed for this host is handed on to the jump hosts. */
-	if (j->fail == SSH_FAIL_AUTH && j->locked_identity && !s->locked_identity)
-		s->locked_identity = xstrdup(j->locked_identity);
-	if (j->tunnel_phase) {
-		s->via = true;
-		ssh_finish(s, f, "%s", j->message);
-	} else if (strncmp(j->message, "jump host ", 10) == 0) {
-		ssh_finish(s, f, "%s", j->message); /* a hop further back already named itself */
-	} else {
-		ssh_finish(s, f, "jump host %s: %s", ssh_jump_name(s), j->message);
-	}
-}
-
-/* A jump host's session, authenticated: the direct-tcpip channel to the target. */
-static bool ssh_fwd_open(struct ssh_session *s)
-{
-	s->chan = libssh2_channel_direct_tcpip_ex(s->ssh, s->fwd_host, s->fwd_port, "127.0.0.1", 22);
-	if (!s->chan) {
-		if (libssh2_session_last_errno(s->ssh) == LIBSSH2_ERROR_EAGAIN) {
-			ssh_wait(s);
-			return false;
-		}
-		/* libssh2 keeps the server's reason code, not its text: "connect failed" is
-		 * OpenSSH's answer to a refused, unreachable or unresolvable target. */
-		const char *why = ssh_lib_error(s);
-		if (strstr(why, "connect failed"))
-			ssh_finish(s, SSH_FAIL_REFUSED, "connection refused by %s port %d (%s: %s)",
-				   s->fwd_host, s->fwd_port, s->address, why);
-		else if (strstr(why, "prohibited"))
-			ssh_finish(s, SSH_FAIL_CONNECT, "%s does not allow a tunnel to %s port %d "
-				   "(AllowTcpForwarding?): %s", s->address, s->fwd_host, s->fwd_port, why);
-		else
-			ssh_finish(s, SSH_FAIL_CONNECT, "opening a tunnel to %s port %d: %s", s->fwd_host,
-				   s->fwd_port, why);
-		return false;
-	}
-	char err[256];
-	int peer = -1;
-	s->pump = jump_pump_new(s->ssh, s->chan, &peer, err, sizeof(err));
-	if (!s->pump) {
-		ssh_finish(s, SSH_FAIL_CONNECT, "tunnel to %s port %d: %s", s->fwd_host, s->fwd_port, err);
-		return false;
-	}
-	/* No deadline while tunnelling: the target's session keeps its own per phase. */
-	if (s->timer) {
-		loop_cancel_timer(s->loop, s->timer);
-		s->timer = 0;
-	}
-	s->state = S_PUMP;
-	ssh_on_jump_ready(s->ud, peer);
-	return true;
-}
-
-/* A jump host's session: moves what can move, then waits on both fds. */
-static void ssh_pump(struct ssh_session *s)
-{
-	int ssh_ev = 0, sock_ev = 0;
-	char err[256];
-	if (jump_pump_run(s->pump, &ssh_ev, &sock_ev, err, sizeof(err)) == JUMP_PUMP_ERROR) {
-		ssh_finish(s, SSH_FAIL_CONNECT, "tunnel to %s port %d: %s", s->fwd_host, s->fwd_port, err);
-		return;
-	}
-	/* CLOSED leaves both unwatched: the target's session ends on its own and frees us. */
-	ssh_watch(s, ssh_ev);
-	ssh_watch_pump(s, sock_ev);
-}
 
 /* Appends a chunk to the kept output of a command: stdout up to SSH_MAX_OUTPUT, stderr
  * up to SSH_MAX_STDERR.  The buffer grows by doubling (50 MB arriving in 16 KiB chunks must
@@ -697,6 +444,12 @@ static bool ssh_read(struct ssh_session *s)
 		s->state = S_CLOSE;
 		return true;
 	}
+	/* A daemon's socket stays open after its reply: the reply's own framing ends it. */
+	const struct ssh_cmd_slot *c = &s->cmds[s->cmd_i];
+	if (n[0] > 0 && c->reply_done && c->reply_done(r->out, r->outlen)) {
+		s->state = S_CLOSE;
+		return true;
+	}
 	if (n[0] > 0 || n[1] > 0) {
 		s->requeue = 0;
 		if (s->step_bytes < SSH_STEP_BUDGET)
@@ -710,7 +463,7 @@ static bool ssh_read(struct ssh_session *s)
 			char why[256];
 			ssh_lib_failure(s, why, sizeof(why));
 			ssh_finish(s, SSH_FAIL_CONNECT, "%s port %d: connection lost while running '%s': %s",
-				   s->address, s->port, s->cmds[s->cmd_i], why);
+				   s->address, s->port, s->cmds[s->cmd_i].text, why);
 			return false;
 		}
 	}
@@ -743,9 +496,9 @@ static bool ssh_advance(struct ssh_session *s)
 	case S_JUMP:
 		return false;
 	case S_FWD_OPEN:
-		return ssh_fwd_open(s);
+		return ssh_jump_fwd_open(s);
 	case S_PUMP:
-		ssh_pump(s);
+		ssh_jump_pump(s);
 		return false;
 	case S_HANDSHAKE:
 		if (!s->ssh && !ssh_lib_init(s))
@@ -764,139 +517,13 @@ static bool ssh_advance(struct ssh_session *s)
 			return false;
 		ssh_enter(s, S_AUTH_LIST);
 		return true;
-	case S_AUTH_LIST: {
-		const char *methods = libssh2_userauth_list(s->ssh, s->user, (unsigned)strlen(s->user));
-		if (!methods) {
-			if (libssh2_userauth_authenticated(s->ssh)) {
-				ssh_enter(s, S_CHAN_OPEN);
-				return true;
-			}
-			if (libssh2_session_last_errno(s->ssh) == LIBSSH2_ERROR_EAGAIN)
-				break;
-			char why[256];
-			ssh_lib_failure(s, why, sizeof(why));
-			ssh_finish(s, SSH_FAIL_CONNECT, "%s port %d: during authentication (asking for "
-				   "auth methods): %s", s->address, s->port, why);
-			return false;
-		}
-		free(s->methods);
-		s->methods = xstrdup(methods);
-		s->password_possible = strstr(methods, "password") || strstr(methods, "keyboard-interactive");
-		if (!strstr(methods, "publickey")) {
-			if (s->password) {
-				s->state = S_AUTH_KEY;
-				s->ident_i = s->nidentities;
-				return true;
-			}
-			ssh_finish(s, SSH_FAIL_AUTH, "%s@%s: server offers only %s (keys are used)", s->user,
-				   s->address, methods);
-			return false;
-		}
-		if (!s->agent_socket || !*s->agent_socket) {
-			s->state = S_AUTH_KEY;
-			return true;
-		}
-		/* libssh2 talks to the agent on a blocking socket: a hung agent would freeze
-		 * the loop, so it is only used once it answered a probe of our own, within a
-		 * third of the phase (a local agent answers in milliseconds), leaving the rest
-		 * for the identity files. */
-		s->state = S_AUTH_PROBE;
-		ssh_watch(s, 0);
-		s->probe = agent_probe_start(s->loop, s->agent_socket,
-					     s->timeout_ms / 3 < 2000 ? s->timeout_ms / 3 : 2000,
-					     ssh_on_agent_probe, s);
-		return false;
-	}
+	case S_AUTH_LIST:
 	case S_AUTH_PROBE:
-		return false;
 	case S_AUTH_AGENT:
-		rc = libssh2_agent_userauth(s->agent, s->user, s->agent_id);
-		if (rc == LIBSSH2_ERROR_EAGAIN)
-			break;
-		if (ssh_auth_lost(s, rc))
-			return false;
-		if (rc == 0) {
-			ssh_enter(s, S_CHAN_OPEN);
-			return true;
-		}
-		if (libssh2_agent_get_identity(s->agent, &s->agent_id, s->agent_id) != 0) {
-			ssh_note(s, "agent keys refused");
-			s->state = S_AUTH_KEY;
-		}
-		return true;
 	case S_AUTH_KEY:
-		if (s->ident_i >= s->nidentities) {
-			/* Passwords only when the caller (a prompt) supplied one. */
-			if (s->password && strstr(s->methods ? s->methods : "", "password")) {
-				s->state = S_AUTH_PASSWORD;
-				return true;
-			}
-			if (s->password && strstr(s->methods ? s->methods : "", "keyboard-interactive")) {
-				s->state = S_AUTH_KBD;
-				return true;
-			}
-			if (!s->nidentities)
-				ssh_note(s, "no identity file");
-			ssh_finish(s, SSH_FAIL_AUTH, "authentication failed for %s@%s (%s)", s->user,
-				   s->address, s->auth_notes);
-			return false;
-		}
-		rc = libssh2_userauth_publickey_fromfile_ex(s->ssh, s->user, (unsigned)strlen(s->user),
-							    NULL, s->identities[s->ident_i],
-							    s->passphrase ? s->passphrase : "");
-		if (rc == LIBSSH2_ERROR_EAGAIN)
-			break;
-		if (ssh_auth_lost(s, rc))
-			return false;
-		if (rc == 0) {
-			ssh_enter(s, S_CHAN_OPEN);
-			return true;
-		}
-		if (rc == LIBSSH2_ERROR_FILE && keyfile_encrypted(s->identities[s->ident_i]) == 1) {
-			ssh_note(s, "%s: %s", s->identities[s->ident_i],
-				 s->passphrase ? "wrong passphrase" : "needs a passphrase");
-			if (!s->locked_identity)
-				s->locked_identity = xstrdup(s->identities[s->ident_i]);
-		} else if (rc == LIBSSH2_ERROR_FILE)
-			ssh_note(s, "%s unreadable or passphrase-protected", s->identities[s->ident_i]);
-		else
-			ssh_note(s, "%s refused", s->identities[s->ident_i]);
-		s->ident_i++;
-		return true;
 	case S_AUTH_PASSWORD:
-		rc = libssh2_userauth_password_ex(s->ssh, s->user, (unsigned)strlen(s->user), s->password,
-						  (unsigned)strlen(s->password), NULL);
-		if (rc == LIBSSH2_ERROR_EAGAIN)
-			break;
-		if (ssh_auth_lost(s, rc))
-			return false;
-		if (rc == 0) {
-			ssh_enter(s, S_CHAN_OPEN);
-			return true;
-		}
-		ssh_note(s, "password refused");
-		if (strstr(s->methods, "keyboard-interactive")) {
-			s->state = S_AUTH_KBD;
-			return true;
-		}
-		ssh_finish(s, SSH_FAIL_AUTH, "authentication failed for %s@%s (%s)", s->user, s->address,
-			   s->auth_notes);
-		return false;
 	case S_AUTH_KBD:
-		rc = libssh2_userauth_keyboard_interactive_ex(s->ssh, s->user, (unsigned)strlen(s->user),
-							      ssh_kbd_answer);
-		if (rc == LIBSSH2_ERROR_EAGAIN)
-			break;
-		if (ssh_auth_lost(s, rc))
-			return false;
-		if (rc == 0) {
-			ssh_enter(s, S_CHAN_OPEN);
-			return true;
-		}
-		ssh_note(s, "keyboard-interactive refused");
-		ssh_finish(s, SSH_FAIL_AUTH, "authentication failed for %s@%s (%s)", s->user, s->address,
-			   s->auth_notes);
-		return false;
+		return auth_advance(s);
 	case S_CHAN_OPEN:
 		if (s->fwd_host) {
 			s->tunnel_phase = true;
@@ -907,6 +534,12 @@ static bool ssh_advance(struct ssh_session *s)
 			ssh_finish(s, SSH_OK, "ok");
 			return false;
 		}
+		if (s->cmds[s->cmd_i].kind == SSH_CMD_SKIP) {
+			ssh_next_cmd(s);
+			return true;
+		}
+		if (s->cmds[s->cmd_i].kind == SSH_CMD_UNIX)
+			return channel_unix_open(s);
 		s->chan = libssh2_channel_open_session(s->ssh);
 		if (!s->chan) {
 			if (libssh2_session_last_errno(s->ssh) == LIBSSH2_ERROR_EAGAIN)
@@ -918,12 +551,14 @@ static bool ssh_advance(struct ssh_session *s)
 		s->state = S_EXEC;
 		return true;
 	case S_EXEC:
-		rc = libssh2_channel_exec(s->chan, s->cmds[s->cmd_i]);
+		if (s->cmds[s->cmd_i].kind == SSH_CMD_UNIX)
+			return channel_unix_write(s);
+		rc = libssh2_channel_exec(s->chan, s->cmds[s->cmd_i].text);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
 		if (rc) {
 			ssh_finish(s, SSH_FAIL_CONNECT, "%s: cannot run '%s': %s", s->address,
-				   s->cmds[s->cmd_i], ssh_lib_error(s));
+				   s->cmds[s->cmd_i].text, ssh_lib_error(s));
 			return false;
 		}
 		s->state = S_READ;
@@ -938,10 +573,13 @@ static bool ssh_advance(struct ssh_session *s)
 		rc = libssh2_channel_close(s->chan);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
+		/* A unix socket's channel closed by us saw no EOF: libssh2 refuses to wait
+		 * for its close (not EAGAIN), and it has no exit status. */
 		rc = libssh2_channel_wait_closed(s->chan);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
-		s->results[s->cmd_i].exit_status = libssh2_channel_get_exit_status(s->chan);
+		s->results[s->cmd_i].exit_status = s->cmds[s->cmd_i].kind == SSH_CMD_UNIX ? 0 :
+			libssh2_channel_get_exit_status(s->chan);
 		s->state = S_FREE_CHAN;
 		return true;
 	case S_FREE_CHAN:
@@ -949,34 +587,28 @@ static bool ssh_advance(struct ssh_session *s)
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			break;
 		s->chan = NULL;
-		s->cmd_i++;
-		s->out_cap = s->err_cap = 0;
-		ssh_enter(s, S_CHAN_OPEN);
+		ssh_next_cmd(s);
 		return true;
 	}
 	ssh_wait(s);
 	return false;
 }
 
-/* keyboard-interactive: every prompt is answered with the password the user typed (the
- * usual single "Password:" prompt); libssh2 frees the answers with free(). */
-static void ssh_kbd_answer(const char *name, int name_len, const char *instruction, int instruction_len,
-			   int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
-			   LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract)
+void ssh_next_cmd(struct ssh_session *s)
 {
-	(void)name;
-	(void)name_len;
-	(void)instruction;
-	(void)instruction_len;
-	(void)prompts;
-	struct ssh_session *s = *abstract;
-	for (int i = 0; i < num_prompts; i++) {
-		responses[i].text = xstrdup(s->password ? s->password : "");
-		responses[i].length = (unsigned)strlen(responses[i].text);
+	size_t done = s->cmd_i++;
+	s->out_cap = s->err_cap = 0;
+	s->req_off = 0;
+	if (s->between) {
+		s->in_between = true;
+		s->between(s, done, s->between_ud);
+		s->in_between = false;
 	}
+	ssh_enter(s, S_CHAN_OPEN);
 }
 
-static void ssh_step(struct ssh_session *s)
+
+void ssh_step(struct ssh_session *s)
 {
 	/* ssh_advance returns false once it waits or the session finished (and may be
 	 * freed by the done callback): s is not touched after that. */
@@ -985,8 +617,30 @@ static void ssh_step(struct ssh_session *s)
 		;
 }
 
+/* c's copy into a slot (which holds nothing yet). */
+static void ssh_slot_set(struct ssh_cmd_slot *slot, const struct ssh_cmd *c)
+{
+	slot->kind = c->kind;
+	slot->text = xstrdup(c->text ? c->text : "");
+	slot->request = NULL;
+	slot->request_len = 0;
+	if (c->kind == SSH_CMD_UNIX && c->request_len) {
+		slot->request = xmalloc(c->request_len);
+		memcpy(slot->request, c->request, c->request_len);
+		slot->request_len = c->request_len;
+	}
+	slot->reply_done = c->kind == SSH_CMD_UNIX ? c->reply_done : NULL;
+}
+
+static void ssh_slot_clear(struct ssh_cmd_slot *slot)
+{
+	free(slot->text);
+	free(slot->request);
+	memset(slot, 0, sizeof(*slot));
+}
+
 static struct ssh_session *ssh_session_new(struct loop *loop, const struct ssh_target *t,
-					   const char *const *cmds, size_t ncmds, ssh_done_fn done,
+					   const struct ssh_cmd *cmds, size_t ncmds, ssh_done_fn done,
 					   void *ud)
 {
 	struct ssh_session *s = xcalloc(1, sizeof(*s));
@@ -1007,7 +661,7 @@ static struct ssh_session *ssh_session_new(struct loop *loop, const struct ssh_t
 	s->cmds = xcalloc(ncmds + 1, sizeof(*s->cmds));
 	s->results = xcalloc(ncmds + 1, sizeof(*s->results));
 	for (size_t i = 0; i < ncmds; i++) {
-		s->cmds[i] = xstrdup(cmds[i]);
+		ssh_slot_set(&s->cmds[i], &cmds[i]);
 		s->results[i].exit_status = -1;
 	}
 	s->ncmds = ncmds;
@@ -1030,7 +684,7 @@ static void ssh_begin(struct ssh_session *s)
 		return;
 	}
 	ssh_enter(s, S_JUMP);
-	struct ssh_session *j = ssh_session_new(s->loop, s->jump_target, NULL, 0, ssh_on_jump_done, s);
+	struct ssh_session *j = ssh_session_new(s->loop, s->jump_target, NULL, 0, ssh_jump_done, s);
 	j->fwd_host = xstrdup(s->address);
 	j->fwd_port = s->port;
 	if (!j->passphrase && s->passphrase)
@@ -1043,9 +697,40 @@ struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target
 				      const char *const *cmds, size_t ncmds, ssh_done_fn done,
 				      void *ud)
 {
+	struct ssh_cmd *c = xcalloc(ncmds + 1, sizeof(*c));
+	for (size_t i = 0; i < ncmds; i++)
+		c[i] = (struct ssh_cmd){ .kind = SSH_CMD_EXEC, .text = cmds[i] };
+	struct ssh_session *s = ssh_session_new(loop, t, c, ncmds, done, ud);
+	free(c);
+	ssh_begin(s);
+	return s;
+}
+
+struct ssh_session *ssh_session_start_cmds(struct loop *loop, const struct ssh_target *t,
+					   const struct ssh_cmd *cmds, size_t ncmds, ssh_done_fn done,
+					   void *ud)
+{
 	struct ssh_session *s = ssh_session_new(loop, t, cmds, ncmds, done, ud);
 	ssh_begin(s);
 	return s;
+}
+
+void ssh_session_set_between(struct ssh_session *s, ssh_between_fn fn, void *ud)
+{
+	s->between = fn;
+	s->between_ud = ud;
+}
+
+void ssh_session_set_cmd(struct ssh_session *s, size_t j, const struct ssh_cmd *c)
+{
+	/* Command cmd_i has not started while the between callback runs or before the
+	 * session got to its channels; earlier ones are over. */
+	bool not_started = j > s->cmd_i ||
+		(j == s->cmd_i && (s->in_between || s->state < S_CHAN_OPEN || s->state == S_JUMP));
+	if (j >= s->ncmds || !not_started)
+		return;
+	ssh_slot_clear(&s->cmds[j]);
+	ssh_slot_set(&s->cmds[j], c);
 }
 
 /* Secrets are overwritten before their memory goes back to the allocator. */
@@ -1073,7 +758,7 @@ void ssh_session_free(struct ssh_session *s)
 		free(s->identities[i]);
 	free(s->identities);
 	for (size_t i = 0; i < s->ncmds; i++) {
-		free(s->cmds[i]);
+		ssh_slot_clear(&s->cmds[i]);
 		free(s->results[i].out);
 		free(s->results[i].err);
 	}
@@ -1135,6 +820,11 @@ const char *ssh_session_key_type(const struct ssh_session *s)
 const struct ssh_result *ssh_session_result(const struct ssh_session *s, size_t i)
 {
 	return i < s->ncmds ? &s->results[i] : NULL;
+}
+
+size_t ssh_session_cmd_index(const struct ssh_session *s)
+{
+	return s->cmd_i < s->ncmds ? s->cmd_i : s->ncmds;
 }
 
 long long ssh_session_elapsed_ms(const struct ssh_session *s)

@@ -5,6 +5,11 @@
  * An explicit state machine on a non-blocking libssh2 session:
  *   resolve -> connect -> handshake -> hostkey -> auth -> (open channel -> exec -> read ->
  *   close) per command -> disconnect -> done
+ * A command is a program run on the host (an exec channel), or one request to a unix
+ * socket on the host through OpenSSH's "direct-streamlocal@openssh.com" channel (a
+ * daemon's control socket: no process is started on the host; sshd must allow it,
+ * AllowStreamLocalForwarding), or a skipped slot.  A between callback may change the
+ * commands still to come from what the previous ones returned.
  * Every libssh2 call that returns EAGAIN leaves the machine in its state and re-arms the
  * fd watcher from libssh2_session_block_directions(); the next readiness resumes it.
  * Each phase has its own deadline (target.timeout_ms from the phase's start); a phase
@@ -83,6 +88,29 @@ struct ssh_result {
 	size_t errlen;
 	bool truncated;          /* stdout was cut at SSH_MAX_OUTPUT; exit_status is then
 				  * usually -1 (the channel was closed under the command) */
+	bool open_failed;        /* SSH_CMD_UNIX: the server refused the channel (socket
+				  * missing, forwarding not allowed...): the reason is in err */
+};
+
+enum ssh_cmd_kind {
+	SSH_CMD_EXEC,            /* text is a command line run by the user's shell */
+	SSH_CMD_UNIX,            /* text is a unix socket path on the host: request is
+				  * written to it and the reply read into out; exit_status
+				  * 0 once the reply was read (reply_done or EOF) */
+	SSH_CMD_SKIP,            /* nothing runs; the result stays exit -1, empty */
+};
+
+/* SSH_CMD_UNIX: true once buf[0, len) holds the whole reply, or shows that it never will
+ * (bad framing): the channel is then closed.  A daemon keeps its connection open after
+ * answering, so EOF cannot mark the end of a reply.  NULL: read until EOF. */
+typedef bool (*ssh_reply_done_fn)(const char *buf, size_t len);
+
+struct ssh_cmd {
+	enum ssh_cmd_kind kind;
+	const char *text;
+	const char *request;     /* SSH_CMD_UNIX: bytes to write (no EOF is sent after) */
+	size_t request_len;
+	ssh_reply_done_fn reply_done;
 };
 
 struct ssh_session;
@@ -92,7 +120,19 @@ typedef void (*ssh_done_fn)(struct ssh_session *s, void *ud);
 struct ssh_session *ssh_session_start(struct loop *loop, const struct ssh_target *target,
 				      const char *const *cmds, size_t ncmds, ssh_done_fn done,
 				      void *ud);
+/* The same with commands of any kind (struct ssh_cmd; copied). */
+struct ssh_session *ssh_session_start_cmds(struct loop *loop, const struct ssh_target *target,
+					   const struct ssh_cmd *cmds, size_t ncmds, ssh_done_fn done,
+					   void *ud);
 void ssh_session_free(struct ssh_session *s);
+
+/* Called after command i finished (ssh_session_result(s, i) is final) and before the next
+ * one starts; it may change later commands with ssh_session_set_cmd but must not free s.
+ * Set right after ssh_session_start*. */
+typedef void (*ssh_between_fn)(struct ssh_session *s, size_t i, void *ud);
+void ssh_session_set_between(struct ssh_session *s, ssh_between_fn fn, void *ud);
+/* Replaces command j, which must not have started yet (c is copied); no-op otherwise. */
+void ssh_session_set_cmd(struct ssh_session *s, size_t j, const struct ssh_cmd *c);
 
 enum ssh_fail ssh_session_fail(const struct ssh_session *s);
 /* One line: what failed and where ("connect 127.0.0.1:22: Connection refused"). */
@@ -102,6 +142,9 @@ const char *ssh_session_fingerprint(const struct ssh_session *s);
 const char *ssh_session_key_type(const struct ssh_session *s);
 /* Result of command i (valid for every i < ncmds; unfinished ones have exit -1). */
 const struct ssh_result *ssh_session_result(const struct ssh_session *s, size_t i);
+/* The command the session was at when it ended (ncmds once all ran): a failed session's
+ * culprit, e.g. a unix socket whose daemon never answered. */
+size_t ssh_session_cmd_index(const struct ssh_session *s);
 /* Milliseconds from start to done. */
 long long ssh_session_elapsed_ms(const struct ssh_session *s);
 

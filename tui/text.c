@@ -31,6 +31,8 @@
  */
 #include "tui/text.h"
 
+#include "core/utf8.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -178,8 +180,8 @@ static const struct text_range text_wide[] = {
 	{ 0x1f947, 0x1f9ff }, { 0x1fa70, 0x1faf6 }, { 0x20000, 0x3fffd },
 };
 
-/* Decoder results that are not characters: the marker for ill-formed input. */
-enum { TEXT_INVALID = 0xFFFFFFFFu, TEXT_REPLACEMENT = 0xFFFD };
+/* What an ill-formed unit, a stray C1 and U+2028/U+2029 are shown as. */
+enum { TEXT_REPLACEMENT = 0xFFFD };
 
 static bool text_in_table(const struct text_range *t, size_t n, uint32_t cp)
 {
@@ -217,61 +219,16 @@ static bool text_is_dropped(uint32_t cp)
 }
 
 /* Decodes one unit at s[0..len), len >= 1.  Returns the bytes consumed (>= 1) and sets
- * *cp to the code point, to a C1 value 0x80..0x9F for a raw C1 byte, or to TEXT_INVALID
+ * *cp to the code point, to a C1 value 0x80..0x9F for a raw C1 byte, or to UTF8_INVALID
  * for an ill-formed sequence (all of whose bytes are consumed as one unit). */
 static size_t text_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
-	unsigned char c = s[0];
-	if (c < 0x80) {
-		*cp = c;
+	/* ASCII (most text, so no call), or a raw C1 byte where a character should start. */
+	if (s[0] <= 0x9F) {
+		*cp = s[0];
 		return 1;
 	}
-	if (c < 0xC0) { /* a continuation byte where a character should start */
-		*cp = c <= 0x9F ? c : TEXT_INVALID;
-		return 1;
-	}
-	size_t need = c < 0xE0 ? 1 : c < 0xF0 ? 2 : c < 0xF8 ? 3 : 0;
-	uint32_t v = need == 1 ? (c & 0x1Fu) : need == 2 ? (c & 0x0Fu) : (c & 0x07u);
-	size_t got = 0;
-	size_t max = need ? need : 3; /* swallow the tail of a 5/6-byte form as one unit */
-	while (got < max && 1 + got < len && (s[1 + got] & 0xC0) == 0x80) {
-		v = (v << 6) | (s[1 + got] & 0x3Fu);
-		got++;
-	}
-	if (need == 0 || got < need) {
-		*cp = TEXT_INVALID;
-		return 1 + got;
-	}
-	static const uint32_t min_for[4] = { 0, 0x80, 0x800, 0x10000 };
-	if (v < min_for[need] || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
-		*cp = TEXT_INVALID;
-	else
-		*cp = v;
-	return 1 + got;
-}
-
-static size_t text_encode(uint32_t cp, char out[4])
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
+	return utf8_decode(s, len, cp);
 }
 
 /* ---- escape sequences: each returns the index just past what it drops ---- */
@@ -375,8 +332,8 @@ static void text_emit(struct text_sink *k, const char *bytes, size_t n, size_t w
 
 static void text_emit_cp(struct text_sink *k, uint32_t cp)
 {
-	char enc[4];
-	size_t n = text_encode(cp, enc);
+	char enc[UTF8_MAX_BYTES];
+	size_t n = utf8_encode(cp, enc);
 	text_emit(k, enc, n, text_cp_width(cp));
 }
 
@@ -413,7 +370,7 @@ static void text_run(const unsigned char *s, size_t len, struct text_sink *k)
 				i = text_skip_string(s, len, i);
 			else
 				text_emit_cp(k, TEXT_REPLACEMENT);
-		} else if (cp == TEXT_INVALID || cp == 0x2028 || cp == 0x2029) {
+		} else if (cp == UTF8_INVALID || cp == 0x2028 || cp == 0x2029) {
 			text_emit_cp(k, TEXT_REPLACEMENT);
 		} else if (!text_is_dropped(cp)) {
 			text_emit_cp(k, cp);

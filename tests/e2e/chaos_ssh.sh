@@ -30,7 +30,8 @@ GOOD_PORT=$SSHD_PORT; sshd_known_hosts "$KH"
 
 # The host that dies mid-command: its pm2 records the sshd session process, then waits.
 DIES=$T_TMP/bin-dies
-fake_bin "$DIES" pm2 "echo \$PPID >$T_TMP/dies.ppid; sleep 60"
+fake_bin "$DIES" pm2 "echo \$PPID >$T_TMP/dies.ppid; echo \$\$ >>$T_TMP/dies.pids; exec sleep 60"
+T_PIDFILES+=("$T_TMP/dies.pids")  # the stub outlives the session the test kills
 SSHD_SETENV="PATH=$DIES:/usr/bin:/bin"
 sshd_start || { t_fail "sshd (dies) starts"; t_done; }
 DIES_PORT=$SSHD_PORT; sshd_known_hosts "$KH"

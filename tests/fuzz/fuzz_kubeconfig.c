@@ -1,8 +1,9 @@
 /* libFuzzer target for the kubeconfig loader (kube/yaml + kube/kubeconfig*) over arbitrary
  * file content, and for the ExecCredential parser over the same bytes.  Build by hand:
  *   clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
- *     tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/kubeconfig.c kube/kubeconfig_parse.c \
- *     kube/credential.c core/xalloc.c -lyaml -ljansson -o build/fuzz_kubeconfig
+ *     tests/fuzz/fuzz_kubeconfig.c kube/yaml.c kube/yaml_read.c kube/kubeconfig.c \
+ *     kube/kubeconfig_parse.c kube/credential.c core/xalloc.c -lyaml -ljansson \
+ *     -o build/fuzz_kubeconfig
  *   build/fuzz_kubeconfig -max_total_time=60 tests/fuzz/corpus/kubeconfig
  * Checks the contracts: never crashes; a failure gives a one-line message; a success has an
  * http(s) server and a namespace; a parsed credential has a token or a certificate. */

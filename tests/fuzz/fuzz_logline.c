@@ -3,7 +3,7 @@
  * a view, and sanitised for display.  Build by hand (or `make fuzz`):
  *   clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
  *     tests/fuzz/fuzz_logline.c kube/logsplit.c core/logbuf.c core/logview.c tui/text.c \
- *     core/xalloc.c -o build/fuzz/fuzz_logline
+ *     core/utf8.c core/xalloc.c -o build/fuzz/fuzz_logline
  *   build/fuzz/fuzz_logline -max_total_time=60 tests/fuzz/corpus/logline
  * Checks: nothing crashes or reads out of bounds; the ring stays within its caps; what
  * reaches the screen holds no ESC, no C0/C1 control and no BiDi override. */

@@ -1,7 +1,7 @@
 /* libFuzzer target for tui/text, the one path from outside text to the terminal.
  * Build by hand (see the report / `make fuzz`):
  *   clang -std=c11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
- *     tests/fuzz/fuzz_text.c tui/text.c -o build/fuzz_text
+ *     tests/fuzz/fuzz_text.c tui/text.c core/utf8.c -o build/fuzz_text
  *   build/fuzz_text -max_total_time=60 tests/fuzz/corpus/text
  * Input: byte 0 picks the output capacity, byte 1 the text_fit width, the rest is text.
  * Buffers are allocated at their exact sizes so ASan sees any read past `len` or write

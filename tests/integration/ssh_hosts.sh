@@ -7,13 +7,7 @@
 # client key, closed port, DNS, and a black hole that times out while the others finish.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/sshd.sh"
-trap 'pm2_cleanup; t_cleanup' EXIT
-
-if ! sshd_available; then
-  t_fail "openssh-server is installed (scripts/deps.sh)" "missing $SSHD_BIN"; t_done
-fi
-sshd_setup || { t_fail "ssh-keygen makes per-run keys"; t_done; }
-pm2_setup || { t_fail "pm2 is installed in the build tree"; t_done; }
+sshd_pm2_begin
 sshd_start || { t_fail "sshd starts on 127.0.0.1"; t_done; }
 t_ok "sshd listening on 127.0.0.1:$SSHD_PORT"
 

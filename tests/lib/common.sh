@@ -13,7 +13,7 @@ export KUBECACHEDIR=$T_TMP/kube-cache
 # a developer's own files must not change what a suite sees, nor a suite touch them.
 export XDG_CONFIG_HOME=$T_TMP/xdg-config XDG_STATE_HOME=$T_TMP/xdg-state
 T_N=0 T_FAILED=0
-T_PIDS=()
+T_PIDS=() T_PIDFILES=()
 T_TMUX=""
 
 t_cleanup() {
@@ -21,6 +21,12 @@ t_cleanup() {
   if [ -n "$T_TMUX" ]; then tmux -L "$T_TMUX" kill-server >/dev/null 2>&1; fi
   # pm2's daemon forks away from us (no PID of ours holds it): tests/lib/sshd.sh stops it.
   if declare -F pm2_cleanup >/dev/null; then pm2_cleanup; fi
+  # Processes started on our behalf by someone else (a fake remote command run by sshd
+  # that the test cuts off): each writes its PID to a file listed in T_PIDFILES.
+  local f
+  for f in "${T_PIDFILES[@]}"; do
+    [ -f "$f" ] && while read -r p; do [[ $p =~ ^[0-9]+$ ]] && T_PIDS+=("$p"); done <"$f"
+  done
   for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${T_PIDS[@]}"; do
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done

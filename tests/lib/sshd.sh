@@ -4,13 +4,18 @@
 #
 #   sshd_setup            host key + client key + known_hosts dir; sets SSHD_DIR, SSH_KEY
 #   sshd_start [HOSTKEY]  starts sshd on a free port with HOSTKEY (default: the run's key);
-#                         sets SSHD_PORT, SSHD_PID, SSHD_LOG
+#                         sets SSHD_PORT, SSHD_PID, SSHD_LOG; lines in SSHD_OPTIONS (e.g.
+#                         "AllowStreamLocalForwarding no") are added to its config
 #   sshd_stop             stops it (by PID) and waits until the port is free
 #   sshd_known_hosts FILE [NAME]  appends "[NAME]:PORT key" for the running server
 #   sshd_fingerprint [HOSTKEY]    "SHA256:..." as ssh-keygen -lf prints it
 #   free_port             a free TCP port on 127.0.0.1
 #   pm2_setup             real pm2 from the build tree (see scripts/deps.sh); sets PM2_BIN,
 #                         PM2_HOME; the remote side gets the same PATH and PM2_HOME (SetEnv)
+#   pm2_home_add DIR      another PM2_HOME whose daemon pm2_cleanup (t_cleanup) kills too
+#   sshd_pm2_begin        the start of a suite on a real sshd and real pm2: sshd_setup and
+#                         pm2_setup, or a failed check and the end of the suite (t_done)
+#                         when OpenSSH or pm2 is missing or keys cannot be made
 #   Remote commands run with HOME=$SSHD_DIR/home, so no dotfile of the test user runs.
 #   blackhole_start       a listener that accepts and never answers; sets BLACKHOLE_PORT
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
@@ -59,6 +64,7 @@ MaxSessions 50
 # A private HOME: the test user's own dotfiles (a ~/.bashrc running pyenv rehash, say)
 # must not run, and serialise, for every remote command.
 SetEnv HOME=$SSHD_DIR/home $SSHD_SETENV
+${SSHD_OPTIONS:-}
 EOF
   mkdir -p "$SSHD_DIR/home"
   # sshd refuses to start without its privilege-separation directory.
@@ -82,8 +88,17 @@ sshd_known_hosts() { # FILE [NAME]
 
 sshd_fingerprint() { ssh-keygen -lf "${1:-$SSHD_DIR/host_key.pub}" | awk '{print $2}'; }
 
+sshd_pm2_begin() {
+  if ! sshd_available; then
+    t_fail "openssh-server is installed (scripts/deps.sh)" "missing $SSHD_BIN"; t_done
+  fi
+  sshd_setup || { t_fail "ssh-keygen makes per-run keys"; t_done; }
+  pm2_setup || { t_fail "pm2 is installed in the build tree"; t_done; }
+}
+
 # Real pm2 (npm package) from the build tree; its daemon lives under $T_TMP/pm2 and is
 # killed by `pm2 kill` at exit (it forks away from the shell, so no PID of ours holds it).
+T_PM2_HOMES=()
 pm2_setup() {
   PM2_BIN=$PM2_PREFIX/node_modules/.bin/pm2
   if [ ! -x "$PM2_BIN" ]; then
@@ -97,10 +112,19 @@ pm2_setup() {
   ln -sf "$PM2_BIN" "$bindir/pm2"
   export PATH=$bindir:$PATH
   SSHD_SETENV="PATH=$bindir:/usr/local/bin:/usr/bin:/bin PM2_HOME=$PM2_HOME"
-  T_PM2_CLEANUP=1
+  T_PM2_HOMES+=("$PM2_HOME")
 }
 
-pm2_cleanup() { [ -n "${T_PM2_CLEANUP:-}" ] && PM2_HOME=$PM2_HOME "$PM2_BIN" kill >/dev/null 2>&1; }
+pm2_home_add() { T_PM2_HOMES+=("$1"); }
+
+pm2_cleanup() {
+  local home
+  for home in "${T_PM2_HOMES[@]}"; do
+    # Only a home whose daemon ran: `pm2 kill` elsewhere would start one to kill it.
+    [ -S "$home/rpc.sock" ] && PM2_HOME=$home "$PM2_BIN" kill >/dev/null 2>&1
+  done
+  T_PM2_HOMES=()
+}
 
 blackhole_start() {
   BLACKHOLE_PORT=$(free_port)

@@ -5,31 +5,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "kube/decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *slurp(const char *name, size_t *len)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (run from the repository root)", path);
-	char *buf = malloc(1 << 20);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void test_pod_list(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("podlist_ingest.json", &len);
+	char *buf = fixture_read("podlist_ingest.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[256];
@@ -63,7 +51,7 @@ static void test_pod_list_pages_and_continue(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("podlist_page1.json", &len);
+	char *buf = fixture_read("podlist_page1.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[256];
@@ -79,7 +67,7 @@ static void test_node_list(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("nodelist.json", &len);
+	char *buf = fixture_read("nodelist.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[256];
@@ -151,7 +139,7 @@ static void test_status_object(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("status_forbidden.json", &len);
+	char *buf = fixture_read("status_forbidden.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[512], msg[256];
@@ -184,7 +172,7 @@ static void test_deployment_list(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("deploymentlist.json", &len);
+	char *buf = fixture_read("deploymentlist.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[256];
@@ -215,7 +203,7 @@ static void test_statefulset_list_and_odd_workloads(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("statefulsetlist.json", &len);
+	char *buf = fixture_read("statefulsetlist.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[256];
@@ -260,7 +248,7 @@ static void test_event_list(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("eventlist.json", &len);
+	char *buf = fixture_read("eventlist.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[256];
@@ -295,7 +283,7 @@ static void test_namespace_list(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("namespacelist.json", &len);
+	char *buf = fixture_read("namespacelist.json", &len);
 	struct model m;
 	struct decode_meta meta;
 	char err[256];

@@ -8,25 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "kube/decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *slurp(const char *name, size_t *len)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (run from the repository root)", path);
-	char *buf = malloc(1 << 20);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* decode_json_loadb and json_loadb(JSON_DECODE_ANY) agree on text[0..len). */
 static void check_same_as_jansson(const char *text, size_t len)
@@ -74,7 +62,7 @@ static void test_parser_agrees_with_jansson(void **state)
 	free(nest);
 	/* A whole fixture, and the error position of a broken one. */
 	size_t len;
-	char *buf = slurp("podlist_ingest.json", &len);
+	char *buf = fixture_read("podlist_ingest.json", &len);
 	check_same_as_jansson(buf, len);
 	free(buf);
 	json_error_t de;
@@ -128,7 +116,7 @@ static void test_any_chunking_gives_the_same_model(void **state)
 	static const char *const fixtures[] = { "podlist_ingest.json", "podlist_page1.json" };
 	for (size_t f = 0; f < 2; f++) {
 		size_t len;
-		char *buf = slurp(fixtures[f], &len);
+		char *buf = fixture_read(fixtures[f], &len);
 		struct page whole;
 		feed_page(KUBE_PODS, buf, len, len, len, &whole);
 		assert_int_equal(whole.rc, 0);
@@ -158,7 +146,7 @@ static void test_metadata_is_known_before_the_items(void **state)
 {
 	(void)state;
 	size_t len;
-	char *buf = slurp("podlist_page1.json", &len);
+	char *buf = fixture_read("podlist_page1.json", &len);
 	const char *items = strstr(buf, "\"items\"");
 	assert_non_null(items);
 	struct model m;

@@ -7,30 +7,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "kube/describe.h"
 #include "kube/decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *slurp(const char *name, size_t *len)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(path, sizeof(path), "../../tests/fixtures/%s", name);
-		f = fopen(path, "rb");
-	}
-	assert_non_null(f);
-	char *buf = malloc(1 << 20);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* Index of the first line containing needle at or after `from`, -1 if none. */
 static long find_line(const struct describe *d, const char *needle, size_t from)
@@ -44,8 +28,8 @@ static long find_line(const struct describe *d, const char *needle, size_t from)
 static void build(struct describe *d, enum describe_kind kind, const char *obj, const char *events, time_t now)
 {
 	size_t olen, elen = 0;
-	char *o = slurp(obj, &olen);
-	char *e = events ? slurp(events, &elen) : NULL;
+	char *o = fixture_read(obj, &olen);
+	char *e = events ? fixture_read(events, &elen) : NULL;
 	char err[300] = "";
 	describe_init(d);
 	int rc = describe_build(d, kind, o, olen, e, elen, events ? NULL : "GET /x: HTTP 403", now, err, sizeof(err));

@@ -289,6 +289,75 @@ static void test_helm_parse_add(void **state)
 	json_decref(c);
 }
 
+/* The console's table is matched again only when a side's workloads or pods change (or
+ * the sides or their labels do); a change of another kind reuses the text. */
+static void test_table_cache(void **state)
+{
+	(void)state;
+	struct model dev, prod;
+	model_init(&dev);
+	model_init(&prod);
+	add_deploy(&dev, "web", "web:1.5");
+	add_pod(&dev, "web-1", "web", "web:1.5");
+	add_deploy(&prod, "web", "web:1.4");
+	const struct model *ms[2] = { &dev, &prod };
+	const char *labels[2] = { "dev", "prod" };
+	struct drift_table_cache c = { 0 };
+
+	const char *t = drift_table_cached(&c, ms, labels, 2);
+	assert_int_equal(c.builds, 1);
+	/* The text is what the console printed before the cache: the marked table. */
+	struct drift_report r;
+	drift_report_build_n(&r, ms, 2);
+	char *want = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&want, &len);
+	drift_print_table(&r, labels, true, out);
+	fclose(out);
+	drift_report_free(&r);
+	assert_string_equal(t, want);
+	free(want);
+	assert_non_null(strstr(t, "DIFFERS"));
+
+	/* No change: no matching, the same text. */
+	assert_ptr_equal(drift_table_cached(&c, ms, labels, 2), t);
+	assert_int_equal(c.builds, 1);
+
+	/* Nodes and events are not in the table: still no matching. */
+	struct model_node node = { .name = (char *)"n1", .ready = true };
+	model_node_upsert(&prod, &node);
+	struct model_event ev = { .ns = (char *)"default", .name = (char *)"e1" };
+	model_event_upsert(&dev, &ev);
+	drift_table_cached(&c, ms, labels, 2);
+	assert_int_equal(c.builds, 1);
+
+	/* A pod on another image: matched again, and the table says so. */
+	add_pod(&dev, "web-2", "web", "web:1.4");
+	t = drift_table_cached(&c, ms, labels, 2);
+	assert_int_equal(c.builds, 2);
+	assert_non_null(strstr(t, "ROLLOUT 1/2 pods off spec (dev)"));
+
+	/* A workload change on the other side. */
+	add_deploy(&prod, "web", "web:1.5");
+	t = drift_table_cached(&c, ms, labels, 2);
+	assert_int_equal(c.builds, 3);
+
+	/* Another label (a `ctx` switch), then fewer sides: rebuilt each time. */
+	const char *relabel[2] = { "staging", "prod" };
+	t = drift_table_cached(&c, ms, relabel, 2);
+	assert_int_equal(c.builds, 4);
+	assert_non_null(strstr(t, "SPEC(staging)"));
+	t = drift_table_cached(&c, ms, relabel, 1);
+	assert_int_equal(c.builds, 5);
+	assert_null(strstr(t, "prod"));
+	drift_table_cached(&c, ms, relabel, 1);
+	assert_int_equal(c.builds, 5);
+
+	drift_table_cache_free(&c);
+	model_free(&dev);
+	model_free(&prod);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_three_contexts),
 		cmocka_unit_test(test_helm_parse_add),
+		cmocka_unit_test(test_table_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "kube/informer.h"
 
 #include <arpa/inet.h>
@@ -35,20 +37,6 @@ struct server {
 	int watch_fd;        /* the open watch stream, -1 if none */
 	int watches;         /* watch requests answered */
 };
-
-static char *fixture(const char *name)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (run from the repository root)", path);
-	char *buf = calloc(1, 1 << 20);
-	size_t n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 static void send_all(int fd, const char *p, size_t n)
 {
@@ -94,7 +82,7 @@ static void on_client(struct loop *loop, int fd, int revents, void *ud)
 	int status = r->match ? r->status : 404;
 	char *body = NULL;
 	if (r->match && r->body[0] == '@')
-		body = fixture(r->body + 1);
+		body = fixture_read(r->body + 1, NULL);
 	else
 		body = strdup(r->match ? r->body : "{\"kind\":\"Status\",\"message\":\"not found\"}");
 	char head[256];

@@ -49,10 +49,11 @@ static void test_flags(void **state)
 	set_proc(&st.pm2.v[2], "daemon", 2, "online", 0);
 	set_proc(&st.pm2.v[3], "worker", 3, "stopped", 40);  /* high, not rising, not online */
 	set_proc(&st.pm2.v[4], "new", 4, "online", 0);
-	hosts_flag_pm2(&st, &prev);
+	hosts_flag_pm2(&st, &prev, NULL);
 
 	assert_true(st.pm2_flags[0].restarts_rising);
 	assert_int_equal(st.pm2_flags[0].restarts_before, 2);
+	assert_int_equal(st.pm2_flags[0].restarts_first, 2); /* no earlier flags: the previous count */
 	assert_false(st.pm2_flags[0].restarts_high);
 	assert_false(st.pm2_flags[1].restarts_rising);
 	assert_int_equal(st.pm2_flags[1].restarts_before, -1);
@@ -70,9 +71,25 @@ static void test_flags(void **state)
 	first.pm2.n = 1;
 	first.pm2.v = calloc(1, sizeof(struct pm2_proc));
 	set_proc(&first.pm2.v[0], "api", 0, "online", 5);
-	hosts_flag_pm2(&first, NULL);
+	hosts_flag_pm2(&first, NULL, NULL);
 	assert_false(first.pm2_flags[0].restarts_rising);
+	assert_int_equal(first.pm2_flags[0].restarts_first, 5);
 	assert_int_equal(first.nmissing, 3);
+
+	/* The first count is carried from poll to poll: 5 at the first, 7 now. */
+	struct host_status next = { .cfg = &cfg };
+	next.pm2.n = 2;
+	next.pm2.v = calloc(2, sizeof(struct pm2_proc));
+	set_proc(&next.pm2.v[0], "api", 0, "online", 7);
+	set_proc(&next.pm2.v[1], "late", 9, "online", 2);
+	struct pm2_list seen = { .v = calloc(1, sizeof(struct pm2_proc)), .n = 1 };
+	set_proc(&seen.v[0], "api", 0, "online", 6);
+	hosts_flag_pm2(&next, &seen, first.pm2_flags);
+	assert_int_equal(next.pm2_flags[0].restarts_first, 5);
+	assert_int_equal(next.pm2_flags[0].restarts_before, 6);
+	assert_int_equal(next.pm2_flags[1].restarts_first, 2);  /* first seen now */
+	free_status(&next);
+	checks_free_pm2(&seen);
 	free_status(&first);
 	checks_free_pm2(&prev);
 }
