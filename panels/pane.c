@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+static void pane_views_free(struct pane *p);
+
 void pane_init(struct pane *p, const struct pane_ops *ops)
 {
 	memset(p, 0, sizeof(*p));
@@ -25,6 +27,7 @@ void pane_free(struct pane *p)
 	if (p->re_valid)
 		regfree(&p->re);
 	p->re_valid = false;
+	pane_views_free(p);
 	pane_cache_free(p);
 	if (p->ops && p->ops->destroy)
 		p->ops->destroy(p);
@@ -206,7 +209,7 @@ static unsigned long pane_dep_version(const struct pane *p, const struct model *
 	       ((d & PANE_DEP_NAMESPACES) ? m->namespaces_version : 0);
 }
 
-/* Orders rows[0..n) (whose entries are e[]) by the sort column, ties in view order. */
+/* Orders rows[0..n) and their entries e[] by the sort column, ties in view order. */
 static void pane_sort_rows(struct pane *p, struct pane_cached **e, size_t n)
 {
 	size_t col = (size_t)p->sort_col;
@@ -216,8 +219,10 @@ static void pane_sort_rows(struct pane *p, struct pane_cached **e, size_t n)
 		pane_cached_key(e[i], col); /* parsed once here, not in every comparison */
 	}
 	qsort(items, n, sizeof(*items), pane_sort_cmp);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		p->rows[i] = items[i].row;
+		e[i] = items[i].e;
+	}
 	free(items);
 }
 
@@ -242,36 +247,178 @@ static void pane_reselect(struct pane *p, const char *selkey)
 		p->ops->key(p->rows[p->sel], p->selkey, sizeof(p->selkey));
 }
 
+/* The substring filter's needle, lower-cased (ASCII) as the cached haystacks are; *control
+ * when it holds a control character, which no sanitised cell has: nothing matches. */
+static void pane_needle(const char *filter, char *needle, size_t cap, bool *control)
+{
+	size_t nlen = 0;
+	*control = false;
+	for (; nlen + 1 < cap && filter[nlen]; nlen++) {
+		char ch = filter[nlen];
+		needle[nlen] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+		*control |= (unsigned char)ch < 0x20 && filter[0] != '~';
+	}
+	needle[nlen] = '\0';
+}
+
+/* The counts a view keeps over its rows (ideal widths, bad and warning rows): reset, then
+ * one row added. */
+static void pane_counts_reset(struct pane *p)
+{
+	for (size_t c = 0; c < PANE_MAX_COLS; c++)
+		p->ideal[c] = c < p->ops->ncolumns ? (int)text_width(p->ops->columns[c].title) : 0;
+	p->nbad = p->nwarn = 0;
+}
+
+static void pane_counts_add(struct pane *p, const struct pane_cached *e)
+{
+	for (size_t c = 0; c < p->ops->ncolumns; c++)
+		if (e->width[c] > p->ideal[c])
+			p->ideal[c] = e->width[c];
+	p->nbad += e->sev == SEV_BAD;
+	p->nwarn += e->sev == SEV_WARN;
+}
+
+static void pane_view_free(struct pane_view *w)
+{
+	free(w->rows);
+	free(w->entries);
+}
+
+static void pane_views_free(struct pane *p)
+{
+	struct pane_views *v = p->views;
+	if (!v)
+		return;
+	for (size_t k = 0; k < v->n; k++)
+		pane_view_free(&v->stack[k]);
+	free(v->stack);
+	free(v->entries);
+	free(v);
+	p->views = NULL;
+}
+
+/* Keeps the view shown, for the filter it was made with, before a narrower one replaces it. */
+static void pane_views_push(struct pane *p, struct pane_views *v)
+{
+	v->stack = xgrow(v->stack, &v->cap, v->n + 1, sizeof(*v->stack));
+	struct pane_view *w = &v->stack[v->n++];
+	size_t n = p->nrows ? p->nrows : 1;
+	snprintf(w->filter, sizeof(w->filter), "%s", v->filter);
+	w->rows = xmalloc(n * sizeof(*w->rows));
+	w->entries = xmalloc(n * sizeof(*w->entries));
+	memcpy(w->rows, p->rows, p->nrows * sizeof(*w->rows));
+	memcpy(w->entries, v->entries, p->nrows * sizeof(*w->entries));
+	w->nrows = p->nrows;
+	w->nbad = p->nbad;
+	w->nwarn = p->nwarn;
+	memcpy(w->ideal, p->ideal, sizeof(w->ideal));
+}
+
+/* Shows the kept view k again; the ones kept after it are dropped. */
+static void pane_views_restore(struct pane *p, struct pane_views *v, size_t k)
+{
+	struct pane_view *w = &v->stack[k];
+	p->rows = xgrow(p->rows, &p->caprows, w->nrows, sizeof(*p->rows));
+	v->entries = xgrow(v->entries, &v->capentries, w->nrows, sizeof(*v->entries));
+	memcpy(p->rows, w->rows, w->nrows * sizeof(*p->rows));
+	memcpy(v->entries, w->entries, w->nrows * sizeof(*v->entries));
+	p->nrows = w->nrows;
+	p->nbad = w->nbad;
+	p->nwarn = w->nwarn;
+	memcpy(p->ideal, w->ideal, sizeof(p->ideal));
+	snprintf(v->filter, sizeof(v->filter), "%s", w->filter);
+	for (size_t j = k; j < v->n; j++)
+		pane_view_free(&v->stack[j]);
+	v->n = k;
+}
+
+/* Only the filter changed since the view was built (same model, sort and ages): a filter
+ * typed before is restored, a narrower substring filter is applied to the rows shown
+ * (every row it keeps was shown: the old needle is inside the new one).  False when it
+ * takes a rebuild from the model (a regex, a wider filter never shown). */
+static bool pane_sync_filter(struct pane *p)
+{
+	struct pane_views *v = p->views;
+	if (!v || !v->valid || v->sort_col != p->sort_col)
+		return false;
+	if (strcmp(v->filter, p->filter) == 0)
+		return true;
+	for (size_t k = v->n; k-- > 0;) {
+		if (strcmp(v->stack[k].filter, p->filter) == 0) {
+			pane_views_restore(p, v, k);
+			return true;
+		}
+	}
+	if (p->filter[0] == '~' || v->filter[0] == '~')
+		return false;
+	char needle[sizeof(p->filter)], old[sizeof(p->filter)];
+	bool control, old_control;
+	pane_needle(p->filter, needle, sizeof(needle), &control);
+	pane_needle(v->filter, old, sizeof(old), &old_control);
+	if (control || old_control || !strstr(needle, old))
+		return false;
+	pane_views_push(p, v);
+	pane_counts_reset(p);
+	size_t out = 0;
+	for (size_t i = 0; i < p->nrows; i++) {
+		struct pane_cached *e = v->entries[i];
+		if (!strstr(e->text + e->hay, needle))
+			continue;
+		pane_counts_add(p, e);
+		v->entries[out] = e;
+		p->rows[out++] = p->rows[i];
+	}
+	p->nrows = out;
+	snprintf(v->filter, sizeof(v->filter), "%s", p->filter);
+	return true;
+}
+
 bool pane_sync(struct pane *p, const struct model *m, time_t now)
 {
 	unsigned long version = pane_dep_version(p, m);
 	bool aged = p->stale_at && now >= p->stale_at;
-	if (p->built && !p->filter_changed && p->built_version == version && !aged)
+	bool same_model = p->built && p->built_version == version && !aged;
+	if (same_model && !p->filter_changed)
 		return false;
 	/* The old rows may point at freed objects: the selection is known by its key. */
 	char selkey[sizeof(p->selkey)] = "";
 	if (p->selkey_valid)
 		snprintf(selkey, sizeof(selkey), "%s", p->selkey);
+	/* Only the filter changed: the rows still point at live objects, so the selected one
+	 * is found by its pointer (pane_reselect formats a key per row while it looks). */
+	const void *selrow = p->selkey_valid && p->sel < p->nrows ? p->rows[p->sel] : NULL;
+	if (same_model && pane_sync_filter(p)) {
+		p->filter_changed = false;
+		size_t i = 0;
+		while (selrow && i < p->nrows && p->rows[i] != selrow)
+			i++;
+		if (selrow && i < p->nrows) {
+			p->sel = i;
+			return true;
+		}
+		pane_reselect(p, "");
+		return true;
+	}
 	p->nrows = 0;
 	p->now = now;
 	p->ops->collect(p, m);
 	p->total = p->nrows;
 	bool cached = p->ops->stamp != NULL;
 	unsigned gen = cached ? pane_cache_next_gen(p) : 0;
-	struct pane_cached **entries = xcalloc(p->nrows ? p->nrows : 1, sizeof(*entries));
-	char needle[sizeof(p->filter)];
-	size_t nlen = 0;
-	bool control = false;
-	for (; nlen + 1 < sizeof(needle) && p->filter[nlen]; nlen++) {
-		char ch = p->filter[nlen];
-		needle[nlen] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-		control |= (unsigned char)ch < 0x20 && p->filter[0] != '~';
+	struct pane_views *v = NULL;
+	if (cached) {
+		/* Views kept for the filter being typed hold rows of the model as it was. */
+		pane_views_free(p);
+		v = p->views = xcalloc(1, sizeof(*v));
+		v->entries = xgrow(NULL, &v->capentries, p->nrows ? p->nrows : 1, sizeof(*v->entries));
 	}
-	needle[nlen] = '\0';
-	for (size_t c = 0; c < PANE_MAX_COLS; c++)
-		p->ideal[c] = c < p->ops->ncolumns ? (int)text_width(p->ops->columns[c].title) : 0;
+	struct pane_cached **entries = v ? v->entries : xcalloc(p->nrows ? p->nrows : 1, sizeof(*entries));
+	char needle[sizeof(p->filter)];
+	bool control;
+	pane_needle(p->filter, needle, sizeof(needle), &control);
+	pane_counts_reset(p);
 	p->stale_at = 0;
-	p->nbad = p->nwarn = 0;
 	size_t out = 0;
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct pane_cached *e;
@@ -288,23 +435,23 @@ bool pane_sync(struct pane *p, const struct model *m, time_t now)
 				pane_cached_free(e);
 			continue;
 		}
-		for (size_t c = 0; c < p->ops->ncolumns; c++)
-			if (e->width[c] > p->ideal[c])
-				p->ideal[c] = e->width[c];
-		p->nbad += e->sev == SEV_BAD;
-		p->nwarn += e->sev == SEV_WARN;
+		pane_counts_add(p, e);
 		entries[out] = e;
 		p->rows[out++] = p->rows[i];
 	}
 	p->nrows = out;
 	if (p->sort_col >= 0 && (size_t)p->sort_col < p->ops->ncolumns && p->nrows > 1)
 		pane_sort_rows(p, entries, p->nrows);
-	if (cached)
+	if (cached) {
 		pane_cache_sweep(p, gen, p->total);
-	else
+		v->valid = true;
+		v->sort_col = p->sort_col;
+		snprintf(v->filter, sizeof(v->filter), "%s", p->filter);
+	} else {
 		for (size_t i = 0; i < out; i++)
 			pane_cached_free(entries[i]);
-	free(entries);
+		free(entries);
+	}
 	p->built = true;
 	p->filter_changed = false;
 	p->built_version = version;

@@ -17,6 +17,11 @@
  * only when one of those kinds changed (or the filter, the sort, or a cached time-dependent
  * cell such as an age); without deps, on any change of the model.
  *
+ * Typing a filter (with the row cache): while the model, the sort and the ages stand still, a
+ * filter that narrows the last one (it contains it) is applied to the rows shown, and the
+ * views of the filters typed before are kept, so taking a character back (or Escape back
+ * to a filter typed before) restores one instead of rebuilding from the model.
+ *
  * Row cache: a pane whose ops give each row a stamp (ops->stamp: the model's per-object
  * change stamp) keeps every row's sanitised cells, their widths and a lower-case copy for
  * the filter, keyed by that stamp, and formats a row again only when its object changed
@@ -113,6 +118,8 @@ struct pane {
 	unsigned long built_version; /* the dependency version (pane_sync) the view was built at */
 	bool built, filter_changed;
 	void *cache;            /* the row cache (panels/pane.c); NULL without ops->stamp */
+	void *views;            /* the views of a filter being typed (panels/pane.c); NULL without
+				 * ops->stamp */
 	time_t stale_at;        /* earliest stale_at of the rows seen by the last rebuild; 0: none */
 };
 

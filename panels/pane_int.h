@@ -63,6 +63,29 @@ void pane_cache_sweep(struct pane *p, unsigned gen, size_t live);
 unsigned pane_cache_next_gen(struct pane *p);
 void pane_cache_free(struct pane *p);
 
+/* A view of the pane: its rows, their cache entries (parallel) and what a rebuild counts
+ * over them, for the filter it was made with. */
+struct pane_view {
+	char filter[256];
+	const void **rows;
+	struct pane_cached **entries;
+	size_t nrows, nbad, nwarn;
+	int ideal[PANE_MAX_COLS];
+};
+
+/* pane->views: the entries of the rows shown (parallel to pane->rows, valid until the
+ * next full rebuild, which alone frees cache entries), the filter and sort they were
+ * made with, and the views of the shorter filters typed before, oldest first. */
+struct pane_views {
+	struct pane_cached **entries;
+	size_t capentries;
+	bool valid;             /* entries and filter describe pane->rows */
+	char filter[256];
+	int sort_col;
+	struct pane_view *stack;
+	size_t n, cap;
+};
+
 /* Seconds in an age like "3m1s", "22h", "5d", "2y"; -1 when s is not one. */
 double pane_age_seconds(const char *s);
 

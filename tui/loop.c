@@ -50,6 +50,7 @@ struct loop {
 	long long last_held_wake;  /* when fds that may be held last woke the loop */
 	size_t next_start;         /* where the next slice starts calling fds (pollfd index) */
 	bool input_pending;        /* the terminal's readiness is marked, its callback not run */
+	long long woke_us;         /* WARROOM_TRACE only: when poll last returned (monotonic us) */
 };
 
 long long loop_now_ms(void)
@@ -247,6 +248,29 @@ static int loop_poll_timeout(struct loop *loop, long max_wait_ms)
 	return (int)wait;
 }
 
+/* Monotonic clock in microseconds, for the trace's durations. */
+static long long loop_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The trace's "input" mark: the terminal became readable.  Its detail says how long
+ * poll() slept before that ("slept MS") and how long the loop worked since the poll
+ * before ("busy MS": timers, the before-sleep hook, callbacks).  A key that found the
+ * loop busy shows as slept ~0: it may have waited up to `busy` before poll saw it, time
+ * the input -> frame latency does not include. */
+static void loop_trace_input(const struct loop *loop, long long polled_us, long long prev_woke_us)
+{
+	if (!trace_enabled() || !polled_us)
+		return;
+	char detail[64];
+	snprintf(detail, sizeof(detail), "slept %.3f busy %.3f", (double)(loop->woke_us - polled_us) / 1000.0,
+		 prev_woke_us ? (double)(polled_us - prev_woke_us) / 1000.0 : 0.0);
+	trace_mark("input", detail);
+}
+
 /* The trace's "wake" mark says why poll returned: "N fds", "timeout" or "signal". */
 static void loop_trace_wake(int rc, int timeout)
 {
@@ -356,6 +380,8 @@ static int loop_iterate(struct loop *loop, long max_wait_ms, bool by_hand)
 	int timeout = ran > 0 && by_hand ? 0 : loop_poll_timeout(loop, max_wait_ms);
 	if (hold && (timeout < 0 || timeout > loop->hold_until - now))
 		timeout = (int)(loop->hold_until - now);
+	long long prev_woke_us = loop->woke_us;
+	long long polled_us = trace_enabled() ? loop_now_us() : 0;
 	int rc = poll(loop->pfds, (nfds_t)n, timeout);
 	if (hold && rc == 0 && loop_now_ms() >= loop->hold_until) {
 		/* The hold is over: what piled up is read in this same wake-up, without
@@ -364,6 +390,8 @@ static int loop_iterate(struct loop *loop, long max_wait_ms, bool by_hand)
 		rc = poll(loop->pfds, (nfds_t)n, 0);
 	}
 	loop_trace_wake(rc, timeout);
+	if (polled_us)
+		loop->woke_us = loop_now_us();
 	bool held_ready = false, other_ready = false;
 	if (rc < 0) {
 		if (errno == EINTR && loop->on_interrupt) {
@@ -377,7 +405,7 @@ static int loop_iterate(struct loop *loop, long max_wait_ms, bool by_hand)
 		 * callback waits for the next slice. */
 		if (loop->pfds[i].fd == 0 && loop->pfds[i].revents && !loop->input_pending) {
 			loop->input_pending = true;
-			trace_mark("input", NULL);
+			loop_trace_input(loop, polled_us, prev_woke_us);
 		}
 	}
 	/* Urgent fds first, then the others from where the last slice stopped, for at most

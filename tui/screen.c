@@ -4,6 +4,7 @@
  * commands for screen_exec (screen_exec.c). */
 #include "tui/screen.h"
 
+#include "core/trace.h"
 #include "core/xalloc.h"
 #include "panels/confirm.h"
 #include "panels/palette.h"
@@ -26,7 +27,8 @@
 #include <unistd.h>
 #include <wchar.h>
 
-/* Frames the model asks for (watch events, log lines) are paced by a token bucket of one:
+/* Frames the model asks for (watch events, log lines) are paced (tui/pace) by a token
+ * bucket of one:
  * at least SCREEN_FRAME_MS apart and one every SCREEN_REFILL_MS, so under 200 changes/s
  * the panes re-walk their 10,000 rows 10 times a second, not 30: more than a person reads,
  * and inside the 250 ms change-to-screen budget (issue 10).  A change after a quiet spell
@@ -68,11 +70,13 @@ struct pane *screen_focused(struct app *app)
 	return &app->panes[app->focus];
 }
 
-void screen_sync_panes(struct app *app)
+int screen_sync_panes(struct app *app)
 {
 	time_t now = time(NULL);
+	int rebuilt = 0;
 	for (size_t i = 0; i < APP_NPANES; i++)
-		pane_sync(&app->panes[i], &app->model, now);
+		rebuilt += pane_sync(&app->panes[i], &app->model, now);
+	return rebuilt;
 }
 
 /* ---- loop hooks ----------------------------------------------------------------- */
@@ -92,32 +96,20 @@ static void screen_before_sleep(struct loop *loop, void *ud)
 	struct screen *s = app->screen;
 	if (!s || !s->dirty || app->quit)
 		return;
-	long long now = loop_now_ms();
-	if (!s->urgent) {
-		/* Tokens are kept in thousandths so that the refill needs no floating point. */
-		long long tokens = s->pace_tokens;
-		if (!s->pace_at) {
-			tokens = SCREEN_START_FRAMES * 1000LL;
-		} else if (tokens < 1000) {
-			tokens += (now - s->pace_at) * 1000 / SCREEN_REFILL_MS;
-			if (tokens > 1000)
-				tokens = 1000;
-		}
-		s->pace_tokens = tokens;
-		s->pace_at = now;
-		long long wait = s->last_frame_ms + SCREEN_FRAME_MS - now;
-		if (tokens < 1000 && (1000 - tokens) * SCREEN_REFILL_MS / 1000 + 1 > wait)
-			wait = (1000 - tokens) * SCREEN_REFILL_MS / 1000 + 1;
+	bool paced = !s->urgent;
+	if (paced) {
+		long long wait = pace_wait(&s->pace, loop_now_ms());
 		if (wait > 0) {
 			/* Too soon for another frame: wake up when it is time instead. */
 			if (!s->frame_timer)
 				s->frame_timer = loop_add_timer(loop, wait, screen_on_frame_timer, app);
 			return;
 		}
-		s->pace_tokens -= 1000;
 	}
+	s->drawing_urgent = s->urgent;
 	s->urgent = false;
 	screen_draw(app);
+	pace_drawn(&s->pace, loop_now_ms(), paced);
 }
 
 static long screen_on_tick(struct loop *loop, long long id, void *ud)
@@ -284,6 +276,96 @@ static void screen_key(struct app *app, wint_t ch, bool is_key)
 	screen_exec(app, &copy);
 }
 
+/* ---- Escape without waiting -------------------------------------------------------
+ * ncurses tells a lone Escape from the start of a key's escape sequence (an arrow, F1) by
+ * waiting ESCDELAY ms for more bytes, inside wget_wch: the whole loop stood still and
+ * every Escape was answered 25 ms late (issue 10's keystroke benchmark: the three
+ * slowest keys of 72, p99 28.6 ms).  A terminal writes a key's sequence in one write, so
+ * its bytes are already there when the ESC is read: ncurses is told not to wait
+ * (set_escdelay(0)) and decodes them as before, and an ESC with nothing after it is
+ * Escape, answered at once.  A sequence split by a slow link (its tail arriving a few ms
+ * later) is put together here: bytes arriving within SCREEN_ESC_MS of the Escape that,
+ * after it, spell a key (key_defined) are that key; a prefix is held until it completes or
+ * the time is up; anything else is delivered as typed.  The Escape itself then was one
+ * spurious cancel, which is harmless everywhere (prompts, dialogs, views).  The time is
+ * ncurses' own setting, ESCDELAY in the environment (ms), else SCREEN_ESC_MS. */
+enum { SCREEN_ESC_MS = 25, SCREEN_ESC_MAX_MS = 10000 };
+
+/* ESCDELAY from the environment when it is a number of ms in range, else the default. */
+static long screen_esc_ms(void)
+{
+	const char *env = getenv("ESCDELAY");
+	char *end;
+	long ms = env && *env ? strtol(env, &end, 10) : -1;
+	return env && *env && !*end && ms >= 0 && ms <= SCREEN_ESC_MAX_MS ? ms : SCREEN_ESC_MS;
+}
+
+/* Delivers the bytes held after an Escape as the keys they were typed as. */
+static void screen_esc_flush(struct app *app)
+{
+	struct screen *s = app->screen;
+	char held[sizeof(s->esc_seq)];
+	size_t n = s->esc_len > 1 ? s->esc_len - 1 : 0;
+	memcpy(held, s->esc_seq + 1, n);
+	s->esc_len = 0;
+	loop_cancel_timer(app->loop, s->esc_timer);
+	s->esc_timer = 0;
+	for (size_t i = 0; i < n && !app->quit; i++)
+		screen_key(app, (unsigned char)held[i], false);
+}
+
+static long screen_on_esc_timer(struct loop *loop, long long id, void *ud)
+{
+	(void)loop;
+	(void)id;
+	struct app *app = ud;
+	struct screen *s = app->screen;
+	s->esc_timer = 0;
+	if (s->esc_len > 1) {
+		screen_esc_flush(app);
+		s->urgent = true;
+		s->dirty = true;
+	}
+	s->esc_len = 0;
+	return LOOP_TIMER_STOP;
+}
+
+/* One key from wget_wch, through the Escape handling above to screen_key. */
+static void screen_tty_key(struct app *app, struct loop *loop, wint_t ch, bool is_key)
+{
+	struct screen *s = app->screen;
+	if (s->esc_len && loop_now_ms() - s->esc_at > s->esc_ms)
+		screen_esc_flush(app);
+	if (s->esc_len && !is_key && ch > 0 && ch < 0x80 && ch != 27 && s->esc_len + 1 < sizeof(s->esc_seq)) {
+		s->esc_seq[s->esc_len++] = (char)ch;
+		s->esc_seq[s->esc_len] = '\0';
+		int code = key_defined(s->esc_seq);
+		if (code > 0) {
+			s->esc_len = 1; /* nothing held: the flush only ends the wait */
+			screen_esc_flush(app);
+			screen_key(app, (wint_t)code, true);
+		} else if (code == 0) {
+			screen_esc_flush(app);
+		} else if (!s->esc_timer) {
+			/* A prefix: held until the rest comes or the time is up. */
+			long wait = (long)(s->esc_at + s->esc_ms - loop_now_ms());
+			s->esc_timer = loop_add_timer(loop, wait > 0 ? wait : 0, screen_on_esc_timer, app);
+		}
+		return;
+	}
+	if (s->esc_len)
+		screen_esc_flush(app);
+	if (app->quit)
+		return;
+	screen_key(app, ch, is_key);
+	if (!is_key && ch == 27) {
+		s->esc_seq[0] = '\033';
+		s->esc_seq[1] = '\0';
+		s->esc_len = 1;
+		s->esc_at = loop_now_ms();
+	}
+}
+
 static void screen_on_tty(struct loop *loop, int fd, int revents, void *ud)
 {
 	(void)fd;
@@ -292,11 +374,17 @@ static void screen_on_tty(struct loop *loop, int fd, int revents, void *ud)
 	int rc;
 	int got = 0;
 	while (!app->quit && (rc = wget_wch(stdscr, &ch)) != ERR) {
-		screen_key(app, ch, rc == KEY_CODE_YES);
+		screen_tty_key(app, loop, ch, rc == KEY_CODE_YES);
 		got++;
 	}
-	if (got && app->screen)
+	if (got && app->screen) {
 		app->screen->urgent = true;
+		if (trace_enabled()) {
+			char n[24];
+			snprintf(n, sizeof(n), "%d", got);
+			trace_mark("key", n); /* WARROOM_TRACE: keys handled (input -> key -> draw) */
+		}
+	}
 	/* Readable with nothing to read, or a hang-up: the terminal has gone away. */
 	if (!got && (revents & LOOP_WRITE)) {
 		app->quit = true;
@@ -328,6 +416,7 @@ int screen_start(struct app *app, char *err, size_t errcap)
 		return -1;
 	}
 	struct screen *s = xcalloc(1, sizeof(*s));
+	pace_init(&s->pace, SCREEN_FRAME_MS, SCREEN_REFILL_MS, SCREEN_START_FRAMES);
 	sigset_t mask;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGWINCH);
@@ -369,7 +458,17 @@ int screen_start(struct app *app, char *err, size_t errcap)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	set_escdelay(25);
+	set_escdelay(0); /* Escape is told apart without waiting: screen_tty_key */
+	s->esc_ms = screen_esc_ms();
+	/* A frame goes to the terminal whole (issue 10, keystroke latency: under tmux on a
+	 * busy machine a frame's doupdate took 5-9 ms).  doupdate would otherwise stop every
+	 * few lines to look for typed keys, and ncurses (6.4) writes its buffer out after
+	 * every cursor movement for as long as the screen has never been left and resumed:
+	 * one write(2) per changed line, ~50 per repainted pane, each waking tmux.  Leaving
+	 * and resuming once here, before anything is drawn, ends that. */
+	typeahead(-1);
+	endwin();
+	doupdate();
 	curs_set(0);
 	/* NO_COLOR (set and not empty, no-color.org) or `colors: none` in the config:
 	 * monochrome, the attributes-only look every drawing function has.  Decided before
@@ -409,6 +508,7 @@ void screen_stop(struct app *app)
 	loop_set_before_sleep(app->loop, NULL, NULL);
 	loop_cancel_timer(app->loop, s->tick_timer);
 	loop_cancel_timer(app->loop, s->frame_timer);
+	loop_cancel_timer(app->loop, s->esc_timer);
 	curs_set(1);
 	endwin();
 	delscreen(s->term);

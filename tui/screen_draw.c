@@ -372,7 +372,14 @@ void screen_draw(struct app *app)
 		goto drawn;
 	}
 	time_t now = time(NULL);
-	screen_sync_panes(app);
+	/* WARROOM_TRACE: a frame's parts (draw -> rebuilt -> drawn -> frame), for bench/latency.py. */
+	trace_mark("draw", s->drawing_urgent ? "key" : "model");
+	int rebuilt = screen_sync_panes(app);
+	if (trace_enabled()) {
+		char n[24];
+		snprintf(n, sizeof(n), "%d", rebuilt);
+		trace_mark("rebuilt", n);
+	}
 	screen_draw_status(app, width);
 	int top = 1, area = height - 2;
 	if (area > 0) {
@@ -386,10 +393,10 @@ void screen_draw(struct app *app)
 		screen_draw_bottom(app, height - 1, width);
 drawn:
 	wnoutrefresh(stdscr);
+	trace_mark("drawn", NULL);
 	doupdate();
 	trace_mark("frame", NULL); /* WARROOM_TRACE: input/change -> frame latency */
 	s->dirty = false;
-	s->last_frame_ms = loop_now_ms();
 	app->frames++;
 	if (app->exit_after_frames > 0 && app->frames >= app->exit_after_frames) {
 		app->quit = true;

@@ -15,6 +15,7 @@
 #include "core/commands.h"
 #include "core/model.h"
 #include "tui/app.h"
+#include "tui/pace.h"
 
 #include <curses.h>
 #include <signal.h>
@@ -42,10 +43,18 @@ struct screen {
 	size_t help_top;
 	bool dirty;
 	bool urgent;               /* a key was handled: draw now, not at the frame budget */
-	long long pace_tokens, pace_at; /* frame pacing (tui/screen.c): tokens x1000, when counted */
-	long long last_frame_ms;
+	bool drawing_urgent;       /* the frame being drawn answers a key (for the trace) */
+	struct pace pace;       /* when the next model frame may be drawn (tui/pace) */
 	long long frame_timer;
 	long long tick_timer;
+	/* A lone Escape is answered at once; bytes that follow it within esc_ms and
+	 * with it spell a key (an escape sequence split by the link) are decoded here
+	 * (tui/screen.c, screen_on_tty). */
+	char esc_seq[16];          /* ESC and the bytes after it, while they may be a key */
+	size_t esc_len;            /* 0: no Escape pending */
+	long long esc_at;          /* when the Escape came (monotonic ms) */
+	long esc_ms;               /* how long bytes after it may still make a key */
+	long long esc_timer;       /* flushes held bytes when no key completes them */
 	int pane_rows[APP_NPANES]; /* data rows each pane showed last frame, for paging */
 	int timeline_rows;         /* likewise for the timeline view (panels/timeline) */
 	int drift_rows;            /* ... and the drift view (panels/drift) */
@@ -59,8 +68,8 @@ struct screen {
 void screen_message(struct app *app, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 struct pane *screen_focused(struct app *app);
-/* Brings the pane views up to date with the model. */
-void screen_sync_panes(struct app *app);
+/* Brings the pane views up to date with the model; returns how many were rebuilt. */
+int screen_sync_panes(struct app *app);
 
 /* screen_draw.c */
 void screen_draw(struct app *app);

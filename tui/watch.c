@@ -12,6 +12,7 @@
 #include "panels/matrix.h"
 #include "panels/wall.h"
 #include "ssh/hosts.h"
+#include "tui/pace.h"
 #include "tui/term.h"
 #include "tui/text.h"
 
@@ -61,7 +62,7 @@ struct watch {
 	int sigfd;
 	sigset_t oldmask;
 	bool colors, utf8, dirty;
-	long long last_frame_ms;
+	struct pace pace;       /* at most one frame every WATCH_MIN_FRAME_MS (tui/pace) */
 	long long frame_timer;
 	/* An idle wall sleeps until the next text that changes with time alone (the clock's
 	 * minute, a pod's age, a stale marker): the earliest such instant seen while drawing
@@ -552,8 +553,7 @@ static void watch_before_sleep(struct loop *loop, void *ud)
 	loop_set_coalesce(loop, watch_steady(w) ? WATCH_MIN_FRAME_MS : 0);
 	if (!w->dirty || w->app->quit)
 		return;
-	long long now = loop_now_ms();
-	long long wait = w->last_frame_ms + WATCH_MIN_FRAME_MS - now;
+	long long wait = pace_wait(&w->pace, loop_now_ms());
 	if (wait > 0) {
 		/* Too soon: come back when the frame is due (the timer only wakes the loop). */
 		if (!w->frame_timer)
@@ -561,7 +561,7 @@ static void watch_before_sleep(struct loop *loop, void *ud)
 		return;
 	}
 	w->dirty = false;
-	w->last_frame_ms = now;
+	pace_drawn(&w->pace, loop_now_ms(), true);
 	watch_draw(w);
 	watch_schedule_refresh(w);
 }
@@ -660,6 +660,11 @@ static int watch_term_start(struct watch *w, char *err, size_t cap)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* Each frame in one write, as the console does (tui/screen.c explains the ncurses
+	 * 6.4 behaviour): a wall over SSH wakes its terminal once per frame, not per line. */
+	typeahead(-1);
+	endwin();
+	doupdate();
 	curs_set(0);
 	w->utf8 = term_utf8();
 	/* NO_COLOR (set and not empty, no-color.org) or `colors: none`: attributes only,
@@ -702,6 +707,7 @@ int watch_main(struct app *app, const char *const *contexts, size_t n, const str
 {
 	struct watch w;
 	memset(&w, 0, sizeof(w));
+	pace_init(&w.pace, WATCH_MIN_FRAME_MS, WATCH_MIN_FRAME_MS, 1);
 	w.app = app;
 	w.sigfd = -1;
 	w.rotate_ms = rotate_s * 1000;

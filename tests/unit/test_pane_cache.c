@@ -1,7 +1,7 @@
 /* Unit tests for the row cache and dependency tracking of panels/pane: the cached view is
  * the view a fresh format would give after any sequence of changes, filters and sorts;
  * filters see changed cells and ages that tick over; the selection follows its object;
- * panes rebuild only for the kinds they read. */
+ * panes rebuild only for the kinds they read; typing a filter walks no model. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -368,6 +368,100 @@ static void test_restart_history(void **state)
 	model_free(&m);
 }
 
+/* Counts rebuilds from the model: the pods pane's collect, counted. */
+static int collects;
+static void counting_collect(struct pane *p, const struct model *m)
+{
+	collects++;
+	pane_pods_ops.collect(p, m);
+}
+
+/* Typing a filter and taking it back: each keystroke's view is what a rebuild from the
+ * model gives, yet the model is walked only when it changed (or the sort, the ages, a
+ * regex): narrowing filters the rows shown, taking a character back restores a view. */
+static void test_filter_typing(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	struct pane_ops counted = pane_pods_ops;
+	counted.collect = counting_collect;
+	const struct pane_ops plain = uncached(&pane_pods_ops);
+	struct pane pc, pp;
+	pane_init(&pc, &counted);
+	pane_init(&pp, &plain);
+	uint64_t seed = 42;
+	time_t now = 1700000000;
+	char name[32], node[32];
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "pod-%03d", i);
+		snprintf(node, sizeof(node), "node-%d", i % 9);
+		put_pod(&m, i % 3 ? "ingest" : "Kube-System", name, node, statuses[i % 5], i % 4,
+			now - (time_t)(rnd(&seed) % 20000));
+	}
+	collects = 0;
+	pane_sync(&pc, &m, now);
+	pane_sync(&pp, &m, now);
+	assert_int_equal(collects, 1);
+	static const char *const words[] = { "Ingest", "pod-01", "crashloop", "node-3", "zzz" };
+	char typed[64];
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+		size_t len = strlen(words[w]);
+		pane_move_to(&pc, 150);
+		for (size_t k = 1; k <= 2 * len + 1; k++) {
+			/* k <= len: typing; then back to "", and the word once more at once (a paste). */
+			size_t n = k <= len ? k : k <= 2 * len ? 2 * len - k : len;
+			snprintf(typed, sizeof(typed), "%.*s", (int)n, words[w]);
+			pane_set_filter(&pc, typed);
+			pane_set_filter(&pp, typed);
+			int before = collects;
+			pane_sync(&pc, &m, now);
+			pane_sync(&pp, &m, now);
+			assert_int_equal(collects, before);
+			assert_same_view(&pc, &pp, &m, now, true);
+		}
+		/* The model changes mid-word: one rebuild, then typing goes on without. */
+		snprintf(name, sizeof(name), "pod-%03u", rnd(&seed) % 300);
+		put_pod(&m, "ingest", name, "node-1", statuses[rnd(&seed) % 5], 7, now - 100);
+		pane_set_filter(&pc, "p");
+		pane_set_filter(&pp, "p");
+		pane_sync(&pc, &m, now);
+		pane_sync(&pp, &m, now);
+		assert_same_view(&pc, &pp, &m, now, true);
+		int before = collects;
+		pane_set_filter(&pc, "po");
+		pane_set_filter(&pp, "po");
+		pane_sync(&pc, &m, now);
+		pane_sync(&pp, &m, now);
+		assert_int_equal(collects, before);
+		assert_same_view(&pc, &pp, &m, now, true);
+		/* The old views held rows of the model as it was: after the change, taking
+		 * characters back rebuilds rather than restore them. */
+		pane_set_filter(&pc, "");
+		pane_set_filter(&pp, "");
+		pane_sync(&pc, &m, now);
+		pane_sync(&pp, &m, now);
+		assert_int_equal(collects, before + 1);
+		assert_same_view(&pc, &pp, &m, now, true);
+	}
+	/* A sort, a regex and an age ticking over each rebuild; the views stay right. */
+	char err[200];
+	assert_int_equal(pane_set_sort(&pc, "AGE", err, sizeof(err)), 0);
+	assert_int_equal(pane_set_sort(&pp, "AGE", err, sizeof(err)), 0);
+	static const char *const seq[] = { "i", "in", "~^pod-0", "~^pod-00", "in", "ing", "i", "" };
+	for (size_t k = 0; k < sizeof(seq) / sizeof(seq[0]); k++) {
+		pane_set_filter(&pc, seq[k]);
+		pane_set_filter(&pp, seq[k]);
+		now += k == 5 ? 3600 : 0;
+		pane_sync(&pc, &m, now);
+		pane_sync(&pp, &m, now);
+		assert_same_view(&pc, &pp, &m, now, true);
+	}
+	pane_free(&pc);
+	pane_free(&pp);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_selection_survives_churn),
 		cmocka_unit_test(test_rebuild_only_for_own_kinds),
 		cmocka_unit_test(test_restart_history),
+		cmocka_unit_test(test_filter_typing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
