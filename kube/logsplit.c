@@ -33,20 +33,42 @@ static int64_t logstream_days(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-size_t logstream_parse_ts(const char *s, size_t len, int64_t *ns)
+/* Date and time of day (the first 19 bytes, already length-checked) as seconds since the
+ * epoch, before any zone offset; false when they are not a valid time. */
+static bool logstream_parse_head(const char *s, int64_t *secs)
 {
 	int y, mo, d, h, mi, se;
-	if (len < 21 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-	    s[13] != ':' || s[16] != ':')
-		return 0;
+	if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+	    s[16] != ':')
+		return false;
 	if (!logstream_digits(s, 4, &y) || !logstream_digits(s + 5, 2, &mo) ||
 	    !logstream_digits(s + 8, 2, &d) || !logstream_digits(s + 11, 2, &h) ||
 	    !logstream_digits(s + 14, 2, &mi) || !logstream_digits(s + 17, 2, &se))
-		return 0;
+		return false;
 	/* Nanoseconds since 1970 in 64 bits reach from 1677 to 2262. */
 	if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    se > 60)
+		return false;
+	*secs = logstream_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	return true;
+}
+
+size_t logstream_parse_ts_memo(struct logts_memo *m, const char *s, size_t len, int64_t *ns)
+{
+	if (len < 21)
 		return 0;
+	int64_t secs;
+	if (m && m->valid && !memcmp(s, m->head, sizeof(m->head))) {
+		secs = m->secs;
+	} else {
+		if (!logstream_parse_head(s, &secs))
+			return 0;
+		if (m) {
+			memcpy(m->head, s, sizeof(m->head));
+			m->secs = secs;
+			m->valid = true;
+		}
+	}
 	size_t p = 19;
 	int64_t frac = 0;
 	if (p < len && s[p] == '.') {
@@ -78,9 +100,13 @@ size_t logstream_parse_ts(const char *s, size_t len, int64_t *ns)
 	}
 	if (p >= len || s[p] != ' ')
 		return 0;
-	int64_t secs = logstream_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
-	*ns = secs * 1000000000 + frac;
+	*ns = (secs - off) * 1000000000 + frac;
 	return p + 1;
+}
+
+size_t logstream_parse_ts(const char *s, size_t len, int64_t *ns)
+{
+	return logstream_parse_ts_memo(NULL, s, len, ns);
 }
 
 /* ---- Line splitting ---- */
@@ -157,12 +183,21 @@ void logsplit_finish(struct logsplit *s, logsplit_fn fn, void *ud)
 
 /* ---- Resume ---- */
 
+/* Every delivered line is hashed (it may share its timestamp with the next), so eight
+ * bytes a step: a byte-wise FNV-1a was a quarter of the log pane's ingest time. */
 static uint64_t logresume_hash(const char *text, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++)
+	uint64_t h = 1469598103934665603ULL ^ (len * 0x9e3779b97f4a7c15ULL);
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, text + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; i < len; i++)
 		h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
-	return h;
+	return h ^ (h >> 29);
 }
 
 void logresume_init(struct logresume *r)

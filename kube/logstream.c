@@ -26,6 +26,7 @@ struct logstream {
 	struct logsplit split;
 	struct logresume resume;
 	int64_t cur_ts;
+	struct logts_memo tsmemo;
 	bool got_data;       /* bytes arrived on the current request */
 	bool error_body;     /* the answer starts with '{': a Status, held back */
 	char *held;
@@ -57,7 +58,7 @@ static void logstream_line(void *ud, const char *line, size_t len, bool truncate
 {
 	struct logstream *s = ud;
 	int64_t ts;
-	size_t skip = logstream_parse_ts(line, len, &ts);
+	size_t skip = logstream_parse_ts_memo(&s->tsmemo, line, len, &ts);
 	if (skip)
 		s->cur_ts = ts;
 	const char *text = line + skip;

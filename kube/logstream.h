@@ -34,6 +34,14 @@
  * digits, 'Z' or +hh:mm/-hh:mm) followed by one space.  Returns the bytes consumed
  * (timestamp and space) and sets *ns (since the epoch), or 0 when there is none. */
 size_t logstream_parse_ts(const char *s, size_t len, int64_t *ns);
+/* The same, remembering the date and second last parsed: a stream's lines mostly share
+ * them, so only the fraction and zone are parsed again.  Zero the memo to start. */
+struct logts_memo {
+	char head[19];        /* "2026-11-21T09:53:00" */
+	int64_t secs;         /* head as seconds since the epoch (before the zone offset) */
+	bool valid;
+};
+size_t logstream_parse_ts_memo(struct logts_memo *m, const char *s, size_t len, int64_t *ns);
 
 /* Line splitter: feed chunks, get whole lines. */
 typedef void (*logsplit_fn)(void *ud, const char *line, size_t len, bool truncated);

@@ -2,9 +2,10 @@
  *
  * Parameters and error texts follow the API server (a multi-container pod needs
  * `container`, previous needs a previous container).  With follow=true the answer is a
- * chunked stream that waits on sim->logs for about a second at a time and ends when the
- * pod is deleted (or replaced by a new pod of the same name), the byte limit is reached,
- * the client leaves or the simulator stops.
+ * chunked stream that waits on sim->logs for about a second at a time, hands over at
+ * most LOGS_FOLLOW_CHUNK bytes per fill, and ends when the pod is deleted (or replaced by
+ * a new pod of the same name), the byte limit is reached, the client leaves or the
+ * simulator stops.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,11 @@
 
 #include "core/xalloc.h"
 #include "sim/api.h"
+
+/* Bytes of log one fill hands to the HTTP layer at most: a follower far behind a fast
+ * writer is caught up piece by piece rather than by copying seconds of backlog at once
+ * under the logs lock (which would also stall the writer). */
+enum { LOGS_FOLLOW_CHUNK = 1 << 20 };
 
 struct logs_stream {
 	struct api_stream base;
@@ -270,7 +276,10 @@ void api_logs(const struct api_req *rq, const struct api_target *t, struct api_r
 				    .timestamps = timestamps,
 				    .tail_lines = tail,
 				    .limit_bytes = limit,
-				    .since = since};
+				    .since = since,
+				    /* A follower is served in pieces (the rest by logs_fill);
+				     * an answer without follow is complete in one. */
+				    .chunk_bytes = follow && !previous ? LOGS_FOLLOW_CHUNK : 0};
 	ls->remaining = limit;
 	char *data = NULL;
 	size_t len = 0;

@@ -1,31 +1,46 @@
 /* sim/logs: container log buffers of warroom-sim; see logs.h.
  *
  * Layout: a chained hash table of pods (key namespace + pod); each pod holds a small array
- * of containers; each container holds two rings (current, previous) of lines.  A line is
- * one allocation (header + bytes).  Every container numbers its lines with a sequence that
- * starts at 1 and never goes back, across restarts, so a cursor (the next sequence wanted)
- * stays meaningful whatever the ring dropped or a restart moved. */
+ * of containers; each container holds two rings (current, previous) of lines.  Every
+ * container numbers its lines with a sequence that starts at 1 and never goes back,
+ * across restarts, so a cursor (the next sequence wanted) stays meaningful whatever the
+ * ring dropped or a restart moved.
+ *
+ * A ring's lines are consecutive in that sequence, so a line's number is the ring's
+ * first_seq plus its position: a cursor is an index, not a search.  Texts are copied
+ * into blocks (a FIFO, oldest first); lines leave in the order they came, so the oldest
+ * line always lives in the oldest block, which is freed when its last line goes. */
 #include "sim/logs.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
 
-struct log_line {
-	struct timespec ts;
-	uint64_t seq;
-	size_t len;
-	char text[];
+enum { LOG_BLOCK_BYTES = 64 << 10 };
+
+struct log_block {
+	struct log_block *next;
+	size_t used, cap, lines;
+	char data[];
+};
+
+struct log_ent {
+	int64_t ts;          /* ns since the epoch */
+	const char *text;    /* in a block of the ring */
+	uint32_t len;
 };
 
 /* Grows up to the configured bound; while it is not full, head stays 0 because lines are
  * only ever dropped once the ring is at its bound. */
 struct log_ring {
-	struct log_line **v;
+	struct log_ent *v;
 	size_t alloc, head, count;
+	uint64_t first_seq;  /* sequence of v[head] */
+	struct log_block *oldest, *newest;
 };
 
 struct log_ctr {
@@ -80,8 +95,10 @@ struct sim_logs *logs_new(size_t lines_per_container)
 
 static void logs_ring_clear(struct log_ring *r)
 {
-	for (size_t i = 0; i < r->count; i++)
-		free(r->v[(r->head + i) % r->alloc]);
+	for (struct log_block *b = r->oldest, *n; b; b = n) {
+		n = b->next;
+		free(b);
+	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -178,22 +195,82 @@ static struct log_ctr *logs_ctr_get(struct log_pod *p, const char *container, bo
 	return c;
 }
 
-static void logs_ring_push(struct log_ring *r, size_t bound, struct log_line *ln)
+static struct log_ent *logs_ring_at(const struct log_ring *r, size_t i)
 {
-	if (r->count < bound) {
-		if (r->count == r->alloc) {
-			size_t na = r->alloc ? r->alloc * 2 : 16;
-			if (na > bound)
-				na = bound;
-			r->v = xrealloc(r->v, na * sizeof(*r->v));
-			r->alloc = na;
-		}
-		r->v[r->count++] = ln;
+	return &r->v[(r->head + i) % r->alloc];
+}
+
+/* The oldest line leaves; its block goes with its last line (the newest block stays, to
+ * be filled again). */
+static void logs_ring_drop(struct log_ring *r)
+{
+	struct log_block *b = r->oldest;
+	r->head = (r->head + 1) % r->alloc;
+	r->count--;
+	r->first_seq++;
+	if (--b->lines)
+		return;
+	if (b == r->newest) {
+		b->used = 0;
 		return;
 	}
-	free(r->v[r->head]);
-	r->v[r->head] = ln;
-	r->head = (r->head + 1) % r->alloc;
+	r->oldest = b->next;
+	free(b);
+}
+
+/* Room for len bytes of text in the newest block (a new block when it is full). */
+static char *logs_ring_text(struct log_ring *r, size_t len)
+{
+	struct log_block *b = r->newest;
+	if (b && !b->lines) {
+		/* Empty, so also the oldest: make way for a block big enough. */
+		b->used = 0;
+		if (b->cap < len) {
+			free(b);
+			r->oldest = r->newest = b = NULL;
+		}
+	}
+	if (!b || b->cap - b->used < len) {
+		size_t cap = len > LOG_BLOCK_BYTES ? len : LOG_BLOCK_BYTES;
+		struct log_block *nb = xmalloc(sizeof(*nb) + cap);
+		nb->next = NULL;
+		nb->used = nb->lines = 0;
+		nb->cap = cap;
+		if (b)
+			b->next = nb;
+		else
+			r->oldest = nb;
+		r->newest = b = nb;
+	}
+	char *p = b->data + b->used;
+	b->used += len;
+	b->lines++;
+	return p;
+}
+
+/* Appends one line numbered seq (the ring's lines are consecutive: seq is first_seq +
+ * count), dropping the oldest when the ring is at its bound. */
+static void logs_ring_push(struct log_ring *r, size_t bound, uint64_t seq, int64_t ts,
+			   const char *text, size_t len)
+{
+	if (r->count >= bound)
+		logs_ring_drop(r);
+	if (!r->count)
+		r->first_seq = seq;
+	if (r->count == r->alloc) {
+		/* Not full (else a line was just dropped): head is 0, see struct log_ring. */
+		size_t na = r->alloc ? r->alloc * 2 : 16;
+		if (na > bound)
+			na = bound;
+		r->v = xrealloc(r->v, na * sizeof(*r->v));
+		r->alloc = na;
+	}
+	/* A line's length is kept in 32 bits: a longer one (not from any real container)
+	 * is cut. */
+	uint32_t n = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	char *dst = logs_ring_text(r, n);
+	memcpy(dst, text, n);
+	*logs_ring_at(r, r->count++) = (struct log_ent){.ts = ts, .text = dst, .len = n};
 }
 
 /* A full ring whose bound was raised grows again: unroll it so head is 0, then append. */
@@ -201,9 +278,9 @@ static void logs_ring_unroll(struct log_ring *r)
 {
 	if (r->head == 0)
 		return;
-	struct log_line **v = xmalloc(r->alloc * sizeof(*v));
+	struct log_ent *v = xmalloc(r->alloc * sizeof(*v));
 	for (size_t i = 0; i < r->count; i++)
-		v[i] = r->v[(r->head + i) % r->alloc];
+		v[i] = *logs_ring_at(r, i);
 	free(r->v);
 	r->v = v;
 	r->head = 0;
@@ -223,9 +300,52 @@ void logs_reserve(struct sim_logs *l, const char *ns, const char *pod, const cha
 	pthread_mutex_unlock(&l->mu);
 }
 
-static struct log_line *logs_ring_at(const struct log_ring *r, size_t i)
+static int64_t logs_ns(const struct timespec *ts)
 {
-	return r->v[(r->head + i) % r->alloc];
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+/* The container lines go to (created when new), under the lock. */
+static struct log_ctr *logs_ctr_for(struct sim_logs *l, const char *ns, const char *pod,
+				    const char *container)
+{
+	struct log_pod *p = logs_pod_get(l, ns, pod, true);
+	struct log_ctr *c = logs_ctr_get(p, container ? container : "", true);
+	return c ? c : logs_ctr_get(p, "main", true);
+}
+
+/* Splits text into lines, stamping line i (of n) at from + (i + 1) * step, never earlier
+ * than just after the container's newest line when `strict`. */
+static void logs_ctr_add(struct sim_logs *l, struct log_ctr *c, int64_t from, int64_t span,
+			 bool strict, const char *text, size_t len)
+{
+	size_t n = 0;
+	if (span > 0) {
+		for (size_t i = 0; i < len; i++)
+			n += text[i] == '\n';
+		if (!len || text[len - 1] != '\n')
+			n++;
+	}
+	size_t bound = c->bound > l->max_lines ? c->bound : l->max_lines;
+	int64_t last = c->cur.count ? logs_ring_at(&c->cur, c->cur.count - 1)->ts : INT64_MIN;
+	if (strict && span > 0 && from < last) {
+		/* The span overlaps the lines before: spread over what is left of it. */
+		span = from + span > last ? from + span - last : 0;
+		from = last;
+	}
+	size_t off = 0, i = 0;
+	do {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t k = nl ? (size_t)(nl - (text + off)) : len - off;
+		int64_t ts = span > 0 ? from + (int64_t)((double)span * (double)(i + 1) / (double)n)
+				      : from;
+		if (strict && ts <= last)
+			ts = last + 1;
+		logs_ring_push(&c->cur, bound, c->next_seq++, ts, text + off, k);
+		last = ts;
+		off += k + (nl ? 1 : 0);
+		i++;
+	} while (off < len);
 }
 
 void logs_append(struct sim_logs *l, const char *ns, const char *pod, const char *container,
@@ -237,23 +357,19 @@ void logs_append(struct sim_logs *l, const char *ns, const char *pod, const char
 		ts = &now;
 	}
 	pthread_mutex_lock(&l->mu);
-	struct log_pod *p = logs_pod_get(l, ns, pod, true);
-	struct log_ctr *c = logs_ctr_get(p, container ? container : "", true);
-	if (!c)
-		c = logs_ctr_get(p, "main", true);
-	size_t off = 0;
-	do {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
-		struct log_line *ln = xmalloc(sizeof(*ln) + n + 1);
-		ln->ts = *ts;
-		ln->seq = c->next_seq++;
-		ln->len = n;
-		memcpy(ln->text, text + off, n);
-		ln->text[n] = '\0';
-		logs_ring_push(&c->cur, c->bound > l->max_lines ? c->bound : l->max_lines, ln);
-		off += n + (nl ? 1 : 0);
-	} while (off < len);
+	logs_ctr_add(l, logs_ctr_for(l, ns, pod, container), logs_ns(ts), 0, false, text, len);
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
+void logs_append_spread(struct sim_logs *l, const char *ns, const char *pod,
+			const char *container, const struct timespec *from,
+			const struct timespec *to, const char *text, size_t len)
+{
+	int64_t f = logs_ns(from), span = logs_ns(to) - f;
+	pthread_mutex_lock(&l->mu);
+	logs_ctr_add(l, logs_ctr_for(l, ns, pod, container), f, span > 0 ? span : 0, true, text,
+		     len);
 	pthread_cond_broadcast(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 }
@@ -287,15 +403,41 @@ void logs_forget_pod(struct sim_logs *l, const char *ns, const char *pod)
 	pthread_mutex_unlock(&l->mu);
 }
 
-/* "2026-11-21T09:53:00.123456789Z " into buf (>= 32 bytes); returns the length. */
-static size_t logs_format_ts(const struct timespec *ts, char *buf, size_t len)
+/* RFC 3339 with nanoseconds and a space, "2026-11-21T09:53:00.123456789Z ": the date and
+ * time of day are formatted once per second (a stream's lines mostly share it). */
+struct logs_tsfmt {
+	int64_t sec;
+	bool valid;
+	char head[32];
+	size_t hlen;
+};
+
+enum { LOGS_TS_MAX = 48 };
+
+static size_t logs_format_ts(struct logs_tsfmt *f, int64_t ts, char *buf)
 {
-	struct tm tm;
-	time_t t = ts->tv_sec;
-	gmtime_r(&t, &tm);
-	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	int m = snprintf(buf + n, len - n, ".%09ldZ ", (long)ts->tv_nsec);
-	return n + (m > 0 ? (size_t)m : 0);
+	int64_t sec = ts / 1000000000, nsec = ts % 1000000000;
+	if (nsec < 0) {
+		nsec += 1000000000;
+		sec--;
+	}
+	if (!f->valid || f->sec != sec) {
+		struct tm tm;
+		time_t t = (time_t)sec;
+		gmtime_r(&t, &tm);
+		f->hlen = strftime(f->head, sizeof(f->head), "%Y-%m-%dT%H:%M:%S.", &tm);
+		f->sec = sec;
+		f->valid = true;
+	}
+	memcpy(buf, f->head, f->hlen);
+	char *p = buf + f->hlen;
+	for (int i = 8; i >= 0; i--) {
+		p[i] = (char)('0' + nsec % 10);
+		nsec /= 10;
+	}
+	p[9] = 'Z';
+	p[10] = ' ';
+	return f->hlen + 11;
 }
 
 static const struct log_ring *logs_query_ring(struct sim_logs *l, const struct logs_query *q,
@@ -312,9 +454,25 @@ static const struct log_ring *logs_query_ring(struct sim_logs *l, const struct l
 	return q->previous ? &c->prev : &c->cur;
 }
 
-static bool logs_ts_before(const struct timespec *a, const struct timespec *b)
+/* Index of the first line to return: by cursor (the next sequence wanted), or on the first
+ * call by since and tail. */
+static size_t logs_read_start(const struct log_ring *r, const struct logs_query *q,
+			      uint64_t cursor)
 {
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+	if (cursor) {
+		if (!r->count || cursor <= r->first_seq)
+			return 0;
+		uint64_t d = cursor - r->first_seq;
+		return d < r->count ? (size_t)d : r->count;
+	}
+	size_t start = 0;
+	int64_t since = logs_ns(&q->since);
+	if (q->since.tv_sec || q->since.tv_nsec)
+		while (start < r->count && logs_ring_at(r, start)->ts < since)
+			start++;
+	if (q->tail_lines >= 0 && r->count - start > (size_t)q->tail_lines)
+		start = r->count - (size_t)q->tail_lines;
+	return start;
 }
 
 int logs_read(struct sim_logs *l, const struct logs_query *q, uint64_t *cursor, char **out,
@@ -330,32 +488,31 @@ int logs_read(struct sim_logs *l, const struct logs_query *q, uint64_t *cursor, 
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &p->last_read);
-	size_t start = 0;
-	if (*cursor == 0) {
-		if (q->since.tv_sec || q->since.tv_nsec)
-			while (start < r->count &&
-			       logs_ts_before(&logs_ring_at(r, start)->ts, &q->since))
-				start++;
-		if (q->tail_lines >= 0 && r->count - start > (size_t)q->tail_lines)
-			start = r->count - (size_t)q->tail_lines;
-	} else {
-		while (start < r->count && logs_ring_at(r, start)->seq < *cursor)
-			start++;
+	size_t start = logs_read_start(r, q, *cursor), end = r->count;
+	/* One allocation for the whole answer: the text, a newline per line and, with
+	 * timestamps, at most LOGS_TS_MAX bytes each. */
+	size_t cap = 1, n = 0;
+	for (size_t i = start; i < end && cap <= (q->chunk_bytes ? q->chunk_bytes : SIZE_MAX); i++)
+		cap += logs_ring_at(r, i)->len + 1 + (q->timestamps ? LOGS_TS_MAX : 0);
+	size_t lim = q->limit_bytes >= 0 ? (size_t)q->limit_bytes + 1 : SIZE_MAX;
+	if (q->chunk_bytes && q->chunk_bytes < lim)
+		lim = q->chunk_bytes;
+	if (cap > lim) {
+		/* Up to the line that reaches the limit (or the chunk), that line included. */
+		for (end = start, cap = 1; end < r->count && cap < lim; end++)
+			cap += logs_ring_at(r, end)->len + 1 + (q->timestamps ? LOGS_TS_MAX : 0);
 	}
-	size_t cap = 256, n = 0;
 	char *buf = xmalloc(cap);
+	struct logs_tsfmt tf = {.valid = false};
 	uint64_t next = *cursor;
-	for (size_t i = start; i < r->count; i++) {
-		const struct log_line *ln = logs_ring_at(r, i);
-		char tsb[48];
-		size_t tl = q->timestamps ? logs_format_ts(&ln->ts, tsb, sizeof(tsb)) : 0;
-		size_t need = tl + ln->len + 1;
-		buf = xgrow(buf, &cap, n + need + 1, 1);
-		memcpy(buf + n, tsb, tl);
-		memcpy(buf + n + tl, ln->text, ln->len);
-		buf[n + tl + ln->len] = '\n';
-		n += need;
-		next = ln->seq + 1;
+	for (size_t i = start; i < end; i++) {
+		const struct log_ent *e = logs_ring_at(r, i);
+		if (q->timestamps)
+			n += logs_format_ts(&tf, e->ts, buf + n);
+		memcpy(buf + n, e->text, e->len);
+		n += e->len;
+		buf[n++] = '\n';
+		next = r->first_seq + i + 1;
 		if (q->limit_bytes >= 0 && n >= (size_t)q->limit_bytes) {
 			n = (size_t)q->limit_bytes;
 			break;
@@ -394,7 +551,7 @@ static bool logs_has_after(struct sim_logs *l, const struct logs_query *q, uint6
 	const struct log_ring *r = logs_query_ring(l, q, &p);
 	if (p)
 		clock_gettime(CLOCK_MONOTONIC, &p->last_read);
-	return r && r->count && logs_ring_at(r, r->count - 1)->seq >= cursor;
+	return r && r->count && r->first_seq + r->count - 1 >= cursor;
 }
 
 void logs_wait(struct sim_logs *l, const struct logs_query *q, uint64_t cursor,

@@ -11,6 +11,11 @@
  * - Thread-safe on its own lock (independent of the store lock); logs_wait releases it.
  * - Timestamps are wall-clock (CLOCK_REALTIME) with nanoseconds; the log endpoint prints
  *   them as RFC 3339 with nanoseconds, "2026-11-21T09:53:00.123456789Z".
+ * - Storage costs no allocation per line: a ring's text lives in 64 KiB blocks freed
+ *   whole once their last line is dropped, and its index holds (timestamp, text, length)
+ *   per line; a line's sequence number is implicit (a ring's lines are consecutive), so
+ *   a follower's cursor is found in O(1).  200,000 lines/s are appended and read back
+ *   with a fraction of one core (issue 10, benchmark 4).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,6 +30,14 @@ void logs_free(struct sim_logs *l);
 /* Appends text (split on '\n') stamped ts (NULL = now) to the current container. */
 void logs_append(struct sim_logs *l, const char *ns, const char *pod, const char *container,
 		 const struct timespec *ts, const char *text, size_t len);
+/* Appends text (split on '\n'; a final '\n' ends the last line, it does not start an
+ * empty one) as a steady stream: the lines' timestamps are spread evenly over (from, to],
+ * as a process writing at a constant rate would have been stamped, and each is strictly
+ * later than the line before it in the container (+1 ns when from..to leaves no room),
+ * so sinceTime and a follower's resume by timestamp stay exact at any rate. */
+void logs_append_spread(struct sim_logs *l, const char *ns, const char *pod,
+			const char *container, const struct timespec *from,
+			const struct timespec *to, const char *text, size_t len);
 /* Raises the line bound of one container's buffer to at least `lines` (never lowers it;
  * creates the buffer if needed).  A fast writer reserves a few seconds' worth, so a
  * following client that lags a little never finds lines gone from under its cursor. */
@@ -42,6 +55,10 @@ struct logs_query {
 	long tail_lines;          /* -1: all */
 	long limit_bytes;         /* -1: no limit */
 	struct timespec since;    /* lines stamped strictly before are skipped; {0,0}: none */
+	size_t chunk_bytes;       /* > 0: one read stops after the line that reaches this
+				   * many bytes (whole lines; the cursor continues there), so
+				   * a follower far behind is served in pieces, not in one
+				   * allocation of the whole backlog under the lock */
 };
 
 /* Reads lines for q.  On the first call *cursor must be 0: tail_lines/since select the

@@ -310,9 +310,11 @@ static int fault_log_rate(struct fctx *f)
 		return -1;
 	json_t *v = json_object_get(f->body, "lines_per_s");
 	double r = json_number_value(v);
-	if (!json_is_number(v) || r < 0 || r > 100000 || isnan(r)) {
+	/* Per pod.  Issue 10's log benchmark asks for one stream of 200,000 lines/s; the
+	 * generator keeps up with well beyond that (sim/world_loggen.c). */
+	if (!json_is_number(v) || r < 0 || r > 1000000 || isnan(r)) {
 		snprintf(f->err, f->errlen,
-			 "fault \"log-rate\": field \"lines_per_s\" must be a number 0..100000");
+			 "fault \"log-rate\": field \"lines_per_s\" must be a number 0..1000000");
 		return -1;
 	}
 	world_wl_get(f->w, ns, name, true)->log_rate = r;

@@ -402,8 +402,8 @@ static int sl_workload(struct sload *l, const json_t *wl, size_t i, time_t creat
 			return -1;
 		json_t *rate = json_object_get(logs, "rate");
 		if (rate && (!json_is_number(rate) || json_number_value(rate) < 0 ||
-			     json_number_value(rate) > 100000))
-			return sl_fail(l, rate, lw, "\"rate\" must be a number 0..100000%s", "");
+			     json_number_value(rate) > 1000000))
+			return sl_fail(l, rate, lw, "\"rate\" must be a number 0..1000000%s", "");
 		json_t *lines = json_object_get(logs, "lines");
 		if (lines) {
 			size_t k;

@@ -337,12 +337,38 @@ static void text_emit_cp(struct text_sink *k, uint32_t cp)
 	text_emit(k, enc, n, text_cp_width(cp));
 }
 
+/* A run of printable ASCII, each byte one column, copied at once: the same as emitting
+ * it byte by byte (as many bytes as fit, then stopped), without the per-byte work that
+ * log lines, nearly all plain ASCII, would otherwise pay (issue 10, log ingest). */
+static void text_emit_ascii(struct text_sink *k, const unsigned char *s, size_t run)
+{
+	size_t n = run;
+	if (n > k->max_cols - k->col)
+		n = k->max_cols - k->col;
+	if (k->buf && n > k->cap - k->len - 1)
+		n = k->cap - k->len - 1;
+	if (k->buf)
+		memcpy(k->buf + k->len, s, n);
+	k->len += n;
+	k->col += n;
+	if (n < run)
+		k->stopped = true;
+}
+
 /* The one pass (see the top of this file). */
 static void text_run(const unsigned char *s, size_t len, struct text_sink *k)
 {
 	size_t i = 0;
 	while (i < len && !k->stopped) {
 		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7F) {
+			size_t j = i + 1;
+			while (j < len && s[j] >= 0x20 && s[j] < 0x7F)
+				j++;
+			text_emit_ascii(k, s + i, j - i);
+			i = j;
+			continue;
+		}
 		if (c == 0x1B) {
 			i = text_skip_esc(s, len, i);
 			continue;

@@ -48,6 +48,32 @@ static void test_parse_ts(void **state)
 		assert_int_equal(logstream_parse_ts(bad[i], strlen(bad[i]), &ns), 0);
 }
 
+/* The memo gives what the plain parser gives, line after line: same second, next second,
+ * another zone, bad lines in between (which must not be remembered). */
+static void test_parse_ts_memo(void **state)
+{
+	(void)state;
+	const char *lines[] = {
+		"2026-11-21T09:53:00.1Z a", "2026-11-21T09:53:00.2Z b", "2026-11-21T09:53:01Z c",
+		"2026-11-21T09:53:01.999999999Z d", "2026-11-21T10:53:01+01:00 e",
+		"2026-11-21T10:53:01.5+01:00 f", "2026-11-21T09:53:01.5Zg", "2026-13-21T09:53:01Z h",
+		"2026-11-21T09:53:01.7Z i", "2026-11-21T09:53:01.Z j", "2026-11-21T09:53:01.8Z k",
+		"short", "2026-11-22T00:00:00Z l"};
+	struct logts_memo m = {0};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		int64_t a = -1, b = -2;
+		size_t na = logstream_parse_ts(lines[i], strlen(lines[i]), &a);
+		size_t nb = logstream_parse_ts_memo(&m, lines[i], strlen(lines[i]), &b);
+		assert_int_equal(na, nb);
+		if (na)
+			assert_int_equal(a, b);
+	}
+	int64_t ns;
+	const char *l = "2026-11-21T09:53:00.25Z x";
+	assert_int_equal(logstream_parse_ts_memo(&m, l, strlen(l), &ns), 24);
+	assert_int_equal(ns, 1795254780250000000LL);
+}
+
 struct collect {
 	char lines[64][80];
 	bool cut[64];
@@ -564,6 +590,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_ts),
+		cmocka_unit_test(test_parse_ts_memo),
 		cmocka_unit_test(test_split_at_every_chunk_boundary),
 		cmocka_unit_test(test_resume_skips_replay_only),
 		cmocka_unit_test(test_stream_resumes_without_gap_or_duplicate),

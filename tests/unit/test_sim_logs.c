@@ -1,5 +1,6 @@
 /* Unit tests for sim/logs: append/read, tail, since, cursor follow, previous after a
- * restart, the ring bound, and bytes (escapes, NUL) passed through untouched. */
+ * restart, the ring bound, bytes (escapes, NUL) passed through untouched, timestamps
+ * spread over a span, and the block storage under a long follow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -242,6 +243,97 @@ static void test_bytes_preserved(void **state)
 	logs_free(l);
 }
 
+/* logs_append_spread: timestamps evenly over (from, to], strictly growing even when the
+ * next span overlaps the last one, and sinceTime selects by them exactly. */
+static void test_spread_timestamps(void **state)
+{
+	(void)state;
+	struct sim_logs *l = logs_new(100);
+	struct timespec from = {1000, 0}, to = {1000, 400};
+	logs_append_spread(l, "ns", "p", "c", &from, &to, "a\nb\nc\nd\n", 8);
+	/* overlaps: squeezed into what is left after d (1000.000000400) */
+	struct timespec f2 = {1000, 200}, t2 = {1000, 600};
+	logs_append_spread(l, "ns", "p", "c", &f2, &t2, "e\nf", 3);
+	/* no room at all: one nanosecond apart */
+	logs_append_spread(l, "ns", "p", "c", &f2, &f2, "g\nh", 3);
+	struct logs_query q = query("p");
+	q.timestamps = true;
+	uint64_t cur = 0;
+	int rc;
+	char *s = read_all(l, &q, &cur, &rc);
+	assert_string_equal(s, "1970-01-01T00:16:40.000000100Z a\n"
+			       "1970-01-01T00:16:40.000000200Z b\n"
+			       "1970-01-01T00:16:40.000000300Z c\n"
+			       "1970-01-01T00:16:40.000000400Z d\n"
+			       "1970-01-01T00:16:40.000000500Z e\n"
+			       "1970-01-01T00:16:40.000000600Z f\n"
+			       "1970-01-01T00:16:40.000000601Z g\n"
+			       "1970-01-01T00:16:40.000000602Z h\n");
+	free(s);
+	q.since = (struct timespec){1000, 301};
+	q.timestamps = false;
+	cur = 0;
+	s = read_all(l, &q, &cur, &rc);
+	assert_string_equal(s, "d\ne\nf\ng\nh\n");
+	free(s);
+	logs_free(l);
+}
+
+/* Many lines of every length (empty, and longer than a storage block) through a small
+ * ring, read by a follower between appends: each line exactly once, in order, bytes
+ * intact, while the ring drops and frees behind it. */
+static void test_blocks_follow(void **state)
+{
+	(void)state;
+	struct sim_logs *l = logs_new(300);
+	struct logs_query q = query("p");
+	uint64_t cur = 0;
+	size_t big = 150000, want = 0, got = 0;
+	char *line = malloc(big + 1);
+	int rc;
+	logs_append(l, "ns", "p", "c", NULL, "start", 5);
+	free(read_all(l, &q, &cur, &rc));
+	for (size_t i = 0; i < 20000; i++) {
+		size_t n = i % 997 == 0 ? big : (i * 7919) % 300;
+		for (size_t k = 0; k < n; k++)
+			line[k] = (char)('a' + (i + k) % 26);
+		logs_append(l, "ns", "p", "c", NULL, line, n);
+		want += n + 1;
+		if (i % 50 != 49)
+			continue;
+		char *out;
+		size_t len;
+		assert_int_equal(logs_read(l, &q, &cur, &out, &len), 0);
+		/* the 50 lines just written, each checked */
+		size_t off = 0;
+		for (size_t j = i - 49; j <= i; j++) {
+			size_t m = j % 997 == 0 ? big : (j * 7919) % 300;
+			assert_true(off + m < len);
+			for (size_t k = 0; k < m; k++)
+				assert_int_equal(out[off + k], (char)('a' + (j + k) % 26));
+			assert_int_equal(out[off + m], '\n');
+			off += m + 1;
+		}
+		assert_int_equal(off, len);
+		got += len;
+		free(out);
+	}
+	assert_int_equal(got, want);
+	/* tail of the ring after all that: the last 300 lines */
+	q.tail_lines = -1;
+	uint64_t fresh = 0;
+	char *out;
+	size_t len;
+	assert_int_equal(logs_read(l, &q, &fresh, &out, &len), 0);
+	size_t lines = 0;
+	for (size_t k = 0; k < len; k++)
+		lines += out[k] == '\n';
+	assert_int_equal(lines, 300);
+	free(out);
+	free(line);
+	logs_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_ring_bound),
 		cmocka_unit_test(test_reserve_after_wrap),
 		cmocka_unit_test(test_bytes_preserved),
+		cmocka_unit_test(test_spread_timestamps),
+		cmocka_unit_test(test_blocks_follow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for sim/world: scenario content, synthetic counts, scenario file errors,
  * every fault's effect on the store (the reconcile step is driven directly with a fake
- * clock, no sleeping), and malformed fault bodies. */
+ * clock, no sleeping), malformed fault bodies, and the log generator's rate, sequence
+ * numbers and timestamps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "sim/world_int.h"
@@ -468,6 +470,202 @@ static void test_bad_fault_bodies(void **state)
 	assert_int_equal(count_pods(f, "ingest", "ingest-core-", pod_ready), 2);
 }
 
+/* ---- the log generator (sim/world_loggen.c; issue 10 benchmark 4): the rate asked
+ * is the rate written (200,000 lines/s for one pod, no cap per tick), every generated
+ * line carries its pod's "seq=NNNNNNNNN" with no gap and no repeat across ticks,
+ * JSON-shaped lines stay valid JSON with the number in "msg", timestamps grow strictly */
+
+static void fx_rate(struct fx *f, const char *ns, const char *wl, long rate)
+{
+	char body[256], err[256] = "";
+	snprintf(body, sizeof(body),
+		 "{\"type\":\"log-rate\",\"namespace\":\"%s\",\"deployment\":\"%s\","
+		 "\"lines_per_s\":%ld}",
+		 ns, wl, rate);
+	assert_int_equal(fx_fault(f, body, err, sizeof(err)), 0);
+}
+
+/* Name of the first pod of ns whose name starts with prefix (static buffer of the caller). */
+static void fx_pod(struct fx *f, const char *ns, const char *prefix, char *out, size_t cap)
+{
+	json_t **pods;
+	store_lock(f->sim.store);
+	size_t n = store_list(f->sim.store, SIM_PODS, ns, &pods);
+	out[0] = '\0';
+	for (size_t i = 0; i < n && !out[0]; i++)
+		if (!strncmp(sim_obj_name(pods[i]), prefix, strlen(prefix)))
+			snprintf(out, cap, "%s", sim_obj_name(pods[i]));
+	free(pods);
+	store_unlock(f->sim.store);
+	assert_true(out[0] != '\0');
+}
+
+/* Every line of the pod's log (timestamps on when ts), NUL-terminated. */
+static char *fx_log(struct fx *f, const char *ns, const char *pod, bool ts, size_t *len)
+{
+	struct logs_query q = {.ns = ns, .pod = pod, .tail_lines = -1, .limit_bytes = -1,
+			       .timestamps = ts};
+	uint64_t cur = 0;
+	char *out;
+	assert_int_equal(logs_read(f->sim.logs, &q, &cur, &out, len), 0);
+	return out;
+}
+
+/* Walks the lines carrying "seq=": *count of them, *first and *last number; fails on a
+ * gap, a repeat or a number of fewer than 9 digits. */
+static void seq_scan(const char *log, unsigned long *count, unsigned long *first,
+		     unsigned long *last)
+{
+	*count = *first = *last = 0;
+	for (const char *line = log; *line;) {
+		const char *nl = strchr(line, '\n');
+		assert_non_null(nl);
+		const char *s = strstr(line, "seq=");
+		if (s && s < nl) {
+			char *end;
+			unsigned long v = strtoul(s + 4, &end, 10);
+			assert_true(end - (s + 4) >= 9);
+			if (*count)
+				assert_int_equal(v, *last + 1);
+			else
+				*first = v;
+			*last = v;
+			(*count)++;
+			const char *again = strstr(end, "seq=");
+			assert_true(!again || again > nl);
+		}
+		line = nl + 1;
+	}
+}
+
+static void test_rate_200k_one_pod(void **state)
+{
+	struct fx *f = *state;
+	fx_default(f);
+	char pod[256];
+	fx_pod(f, "ingest", "ingest-core-", pod, sizeof(pod));
+	fx_run(f, 1);
+	size_t len;
+	char *log = fx_log(f, "ingest", pod, false, &len);
+	unsigned long n0, first, last0;
+	seq_scan(log, &n0, &first, &last0);
+	free(log);
+	fx_rate(f, "ingest", "ingest-core", 200000);
+	fx_run(f, 2);
+	log = fx_log(f, "ingest", pod, false, &len);
+	unsigned long n, last;
+	seq_scan(log, &n, &first, &last);
+	free(log);
+	/* Two seconds at 200,000 lines/s: all of them, numbered on from before the fault. */
+	assert_int_equal(last - last0, 400000);
+	assert_int_equal(first, 1);
+	assert_int_equal(n, n0 + 400000);
+	/* The other pod of the deployment writes as much; rate 0 stops both. */
+	fx_rate(f, "ingest", "ingest-core", 0);
+	fx_run(f, 1);
+	log = fx_log(f, "ingest", pod, false, &len);
+	unsigned long n2;
+	seq_scan(log, &n2, &first, &last);
+	free(log);
+	assert_int_equal(n2, n);
+}
+
+/* Each kind of line (Spring Boot, AMQP, JSON validator, klog, mongod JSON, rabbitmq,
+ * coredns) carries the number once; JSON-shaped lines parse, with it in "msg". */
+static void test_seq_in_every_kind(void **state)
+{
+	struct fx *f = *state;
+	fx_default(f);
+	static const char *const wl[][3] = {
+		{"ingest", "ingest-core", "ingest-core-"},
+		{"ingest", "ingest-broker", "ingest-broker-"},
+		{"ingest", "ingest-validator", "ingest-validator-"},
+		{"ingest", "ingest-exporter", "ingest-exporter-"},
+		{"ingest", "mongo", "mongo-0"},
+		{"ingest", "rabbitmq", "rabbitmq-0"},
+		{"managed-services", "managed-services-api", "managed-services-api-"},
+		{"kube-system", "coredns", "coredns-"},
+	};
+	/* 20 lines/s takes the formatted path, 4,000 the copied one: both are checked. */
+	for (int pass = 0; pass < 2; pass++) {
+		long rate = pass ? 4000 : 20;
+		for (size_t i = 0; i < sizeof(wl) / sizeof(wl[0]); i++)
+			fx_rate(f, wl[i][0], wl[i][1], rate);
+		fx_run(f, 1);
+		for (size_t i = 0; i < sizeof(wl) / sizeof(wl[0]); i++) {
+			char pod[256];
+			fx_pod(f, wl[i][0], wl[i][2], pod, sizeof(pod));
+			size_t len;
+			char *log = fx_log(f, wl[i][0], pod, false, &len);
+			unsigned long n, first, last;
+			seq_scan(log, &n, &first, &last);
+			assert_true(n >= (unsigned long)rate);
+			size_t json = 0;
+			for (char *line = log; *line;) {
+				char *nl = strchr(line, '\n');
+				*nl = '\0';
+				if (line[0] == '{' && strstr(line, "seq=")) {
+					json_error_t e;
+					json_t *j = json_loads(line, 0, &e);
+					assert_non_null(j);
+					const char *msg =
+						json_string_value(json_object_get(j, "msg"));
+					assert_non_null(msg);
+					assert_non_null(strstr(msg, "seq="));
+					json_decref(j);
+					json++;
+				}
+				line = nl + 1;
+			}
+			if (!strcmp(wl[i][1], "ingest-validator") || !strcmp(wl[i][1], "mongo"))
+				assert_true(json >= (size_t)rate);
+			free(log);
+		}
+	}
+}
+
+/* RFC 3339 nano timestamp at the start of a line, as ns since the epoch. */
+static long long ts_ns(const char *s)
+{
+	struct tm tm = {0};
+	long ns;
+	char head[40]; /* sscanf measures its whole input: give it the stamp only */
+	snprintf(head, sizeof(head), "%.31s", s);
+	assert_int_equal(sscanf(head, "%4d-%2d-%2dT%2d:%2d:%2d.%9ldZ ", &tm.tm_year, &tm.tm_mon,
+				&tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ns),
+			 7);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm) * 1000000000LL + ns;
+}
+
+static void test_timestamps_strictly_grow(void **state)
+{
+	struct fx *f = *state;
+	fx_default(f);
+	char pod[256];
+	fx_pod(f, "ingest", "ingest-broker-", pod, sizeof(pod));
+	fx_rate(f, "ingest", "ingest-broker", 100000);
+	fx_run(f, 1);
+	size_t len;
+	char *log = fx_log(f, "ingest", pod, true, &len);
+	long long prev = -1;
+	size_t lines = 0;
+	for (char *line = log; *line; lines++) {
+		char *nl = strchr(line, '\n');
+		assert_non_null(nl);
+		long long t = ts_ns(line);
+		if (prev >= 0)
+			assert_true(t > prev);
+		prev = t;
+		line = nl + 1;
+	}
+	/* (How evenly they spread is checked in test_sim_logs: here the fake clock runs the
+	 * ticks faster than real time, so their spans overlap and are squeezed.) */
+	assert_true(lines >= 100000);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +683,10 @@ int main(void)
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_record_event_dedup, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_fault_bodies, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rate_200k_one_pod, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_seq_in_every_kind, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_timestamps_strictly_grow, fx_setup,
+						fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
