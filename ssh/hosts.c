@@ -559,6 +559,17 @@ static char *hosts_pm2_sock(const struct ssh_result *r, char *why, size_t cap)
 	return xasprintf("%.*s/rpc.sock", (int)n, r->out);
 }
 
+/* The RPC command of this poll into *c: this poll's request to e's socket.  Returns the
+ * request, which *c points at and the caller frees once the session has copied it. */
+static char *hosts_rpc_cmd(const struct host_entry *e, struct ssh_cmd *c)
+{
+	size_t len = 0;
+	char *req = pm2_rpc_encode_request(e->rpc_id, &len);
+	*c = (struct ssh_cmd){ .kind = SSH_CMD_UNIX, .text = e->pm2_sock, .request = req,
+			       .request_len = len, .reply_done = pm2_rpc_reply_done };
+	return req;
+}
+
 /* Command i of this poll's session ended: the pm2 RPC's steps decide what follows (the
  * socket path for the request, or `pm2 jlist` on the same connection). */
 static void hosts_on_between(struct ssh_session *s, size_t i, void *ud)
@@ -572,15 +583,15 @@ static void hosts_on_between(struct ssh_session *s, size_t i, void *ud)
 			hosts_pm2_fallback(e, why);
 			return; /* the RPC slot stays skipped, `pm2 jlist` runs */
 		}
-		size_t len = 0;
-		char *req = pm2_rpc_encode_request(e->rpc_id, &len);
-		struct ssh_cmd c = { .kind = SSH_CMD_UNIX, .text = e->pm2_sock, .request = req,
-				     .request_len = len, .reply_done = pm2_rpc_reply_done };
+		struct ssh_cmd c;
+		char *req = hosts_rpc_cmd(e, &c);
 		ssh_session_set_cmd(s, i + 1, &c);
 		free(req);
 		return;
 	}
-	if (e->cmds[i] != CMD_PM2_RPC)
+	/* No socket: PM2_HOME was unusable, the fallback is already decided and the RPC slot
+	 * was skipped, so there is no reply to judge. */
+	if (e->cmds[i] != CMD_PM2_RPC || !e->pm2_sock)
 		return;
 	if (r->open_failed) {
 		e->pm2_refused = true;
@@ -602,7 +613,7 @@ static void hosts_on_between(struct ssh_session *s, size_t i, void *ud)
 
 /* This poll's commands into e->cmds and cmds (texts point at static tables, e or the
  * returned request, which the caller frees after starting the session). */
-static char *hosts_plan(struct host_entry *e, struct ssh_cmd *cmds, size_t *reqlen)
+static char *hosts_plan(struct host_entry *e, struct ssh_cmd *cmds)
 {
 	const struct config_host *c = e->st.cfg;
 	e->poll_start_ms = loop_now_ms();
@@ -635,9 +646,7 @@ static char *hosts_plan(struct host_entry *e, struct ssh_cmd *cmds, size_t *reql
 			cmds[k].kind = SSH_CMD_SKIP; /* until PM2_HOME is known (hosts_on_between) */
 			continue;
 		}
-		req = pm2_rpc_encode_request(e->rpc_id, reqlen);
-		cmds[k] = (struct ssh_cmd){ .kind = SSH_CMD_UNIX, .text = e->pm2_sock, .request = req,
-					    .request_len = *reqlen, .reply_done = pm2_rpc_reply_done };
+		req = hosts_rpc_cmd(e, &cmds[k]);
 	}
 	return req;
 }
@@ -674,8 +683,7 @@ void hosts_poll(struct hosts *h, size_t i)
 		return;
 	}
 	struct ssh_cmd cmds[CMD_N];
-	size_t reqlen = 0;
-	char *req = hosts_plan(e, cmds, &reqlen);
+	char *req = hosts_plan(e, cmds);
 	struct ssh_target t;
 	char err[200];
 	(void)hosts_target(h, i, &t, err, sizeof(err));

@@ -6,6 +6,8 @@
 # - `pm2: cli` runs the CLI (the stub's failure shows);
 # - an sshd with AllowStreamLocalForwarding no: the check falls back to `pm2 jlist` on the
 #   same connection, shows the real rows and says why in the host's note;
+# - PM2_HOME on the host not an absolute path: the RPC is not tried, the CLI runs and the
+#   note says why, counted as one failure (the first wait);
 # - a fake daemon answering garbage (hostile length, not AMP, another request's id, an
 #   error, a hang-up): a clear error naming the host, the CLI fallback, no crash;
 # - a host that fell back is asked over RPC again (the console, polling every second):
@@ -33,6 +35,9 @@ bindir=$T_TMP/bin
 SSHD_SETENV="PATH=$bindir:/usr/local/bin:/usr/bin:/bin PM2_HOME=$PM2_HOME" \
   SSHD_OPTIONS="AllowStreamLocalForwarding no" sshd_start || { t_fail "sshd B starts"; t_done; }
 PORT_B=$SSHD_PORT; sshd_known_hosts "$KH"
+# Host D: PM2_HOME is not an absolute path (no socket can be named): the CLI stub runs.
+SSHD_SETENV="PATH=$STUB:/usr/bin:/bin PM2_HOME=relative/pm2" sshd_start || { t_fail "sshd D starts"; t_done; }
+PORT_D=$SSHD_PORT; sshd_known_hosts "$KH"
 
 host() { # NAME PORT [EXTRA YAML LINE]
   printf '  - name: %s\n    address: 127.0.0.1\n    port: %s\n    identity: %s\n    checks: [df, pm2]\n' \
@@ -42,6 +47,7 @@ host() { # NAME PORT [EXTRA YAML LINE]
 }
 { echo "known_hosts: $KH"; echo "timeout: 5"; echo "hosts:"
   host via-rpc "$PORT_A"; host forced-cli "$PORT_A" "pm2: cli"; host no-forwarding "$PORT_B"
+  host relative-home "$PORT_D"
 } >"$T_TMP/hosts.yaml"
 out=$("$BUILD/warroom" --config "$T_TMP/hosts.yaml" --batch --panel hosts 2>&1); rc=$?
 
@@ -62,7 +68,10 @@ t_contains "no-forwarding ok" "host no-forwarding: ok" "$out"
 t_eq "no-forwarding: pm2 jlist rows after the fallback" "$want" "$(rows no-forwarding)"
 t_contains "no-forwarding: the note says why" "AllowStreamLocalForwarding" "$(section no-forwarding)"
 t_contains "no-forwarding: the note names the fallback" "read with 'pm2 jlist'" "$(section no-forwarding)"
-t_eq "batch exit 1 (forced-cli failed)" 1 "$rc"
+t_contains "relative PM2_HOME: the note says why" "PM2_HOME on the host is not a usable absolute path" "$(section relative-home)"
+t_contains "relative PM2_HOME: the CLI ran instead" "pm2 CLI stub ran" "$(section relative-home)"
+t_contains "relative PM2_HOME: one failure, the first wait (not a second for the skipped RPC)" "RPC tried again in 5 min" "$(section relative-home)"
+t_eq "batch exit 1 (forced-cli and relative-home failed)" 1 "$rc"
 
 # fake_daemon SOCKET MODE...: a fake pm2 daemon; connection k answers with mode k (the
 # last mode for every later one) and prints the mode (one line) on stdout.
